@@ -1,0 +1,26 @@
+"""The maths of cnn-tui: pure NumPy, no UI imports.
+
+Convolution and pooling over 1-3 spatial axes with batch and channels, small layers, the
+lecture's vote layer, window traces and lecture-style number formatting. Every forward has its
+backward beside it.
+"""
+
+from .conv import conv, conv_backward, conv_single, geometry, pad, windows
+from .fmt import format_number, format_value, fraction, lecture, matrix_style, truncate
+from .layers import (dense, dense_backward, flatten, flatten_backward, predict, relu,
+                     relu_backward, softmax, softmax_backward, vote, vote_backward, vote_weights)
+from .pipeline import PipelineResult, run_pipeline
+from .pool import (avg_pool, avg_pool_backward, max_pool, max_pool_backward, pool, pool_geometry,
+                   pool_single)
+from .shapes import EngineError, conv_output_size, pool_output_size
+from .trace import PoolTrace, WindowTrace, conv_trace, pool_trace
+
+__all__ = [
+    "EngineError", "PipelineResult", "PoolTrace", "WindowTrace", "avg_pool", "avg_pool_backward",
+    "conv", "conv_backward", "conv_output_size", "conv_single", "conv_trace", "dense",
+    "dense_backward", "flatten", "flatten_backward", "format_number", "format_value", "fraction",
+    "geometry", "lecture", "matrix_style", "max_pool", "max_pool_backward", "pad", "pool",
+    "pool_geometry", "pool_output_size", "pool_single", "pool_trace", "predict", "relu",
+    "relu_backward", "run_pipeline", "softmax", "softmax_backward", "truncate", "vote",
+    "vote_backward", "vote_weights", "windows",
+]

@@ -1,0 +1,101 @@
+"""Argument normalisation and output-shape arithmetic shared by convolution and pooling.
+
+Every function here raises :class:`EngineError` (a ``ValueError``) with a sentence a learner can
+act on, never a bare NumPy error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Union
+
+IntOrSeq = Union[int, Sequence[int]]
+PadSpec = Union[int, Sequence[Union[int, Sequence[int]]]]
+
+
+class EngineError(ValueError):
+    """An impossible setting or a bad input for an engine operation."""
+
+
+def as_tuple(value: IntOrSeq, nd: int, name: str, minimum: int = 1) -> tuple[int, ...]:
+    """Expand ``value`` (one int or ``nd`` ints) to a tuple of ``nd`` ints, each ``>= minimum``."""
+    if isinstance(value, (int,)) or (hasattr(value, "__index__") and not isinstance(value, bool)):
+        items = (int(value),) * nd
+    else:
+        items = tuple(int(v) for v in value)
+        if len(items) == 1:
+            items = items * nd
+    if len(items) != nd:
+        raise EngineError(f"{name} needs 1 or {nd} values, got {len(items)}")
+    for v in items:
+        if v < minimum:
+            raise EngineError(f"{name} must be at least {minimum}, got {v}")
+    return items
+
+
+def as_padding(padding: PadSpec, nd: int) -> tuple[tuple[int, int], ...]:
+    """Expand a padding spec to ``nd`` pairs ``(before, after)``.
+
+    Accepted: one int (all sides); ``nd`` ints (symmetric per axis); ``nd`` pairs (per side).
+    """
+    if isinstance(padding, int) or hasattr(padding, "__index__"):
+        p = int(padding)
+        pairs = ((p, p),) * nd
+    else:
+        items = list(padding)
+        if len(items) == 1 and nd > 1:
+            items = items * nd
+        if len(items) != nd:
+            raise EngineError(f"padding needs 1 or {nd} values, got {len(items)}")
+        pairs = []
+        for item in items:
+            if isinstance(item, int) or hasattr(item, "__index__"):
+                pairs.append((int(item), int(item)))
+            else:
+                pair = tuple(int(v) for v in item)
+                if len(pair) != 2:
+                    raise EngineError("each padding entry is one number or a pair (before, after)")
+                pairs.append(pair)
+        pairs = tuple(pairs)
+    for before, after in pairs:
+        if before < 0 or after < 0:
+            raise EngineError(f"padding cannot be negative, got {before, after}")
+    return tuple(pairs)
+
+
+def conv_output_size(n: int, k: int, stride: int = 1, pad_before: int = 0, pad_after: int = 0,
+                     dilation: int = 1) -> int:
+    """Output length along one axis: ``floor((n + pb + pa - dilation*(k-1) - 1) / stride) + 1``."""
+    span = dilation * (k - 1) + 1
+    padded = n + pad_before + pad_after
+    if stride < 1:
+        raise EngineError(f"stride must be at least 1, got {stride}")
+    if span > padded:
+        raise EngineError(
+            f"the kernel (spanning {span} with dilation {dilation}) is larger than the padded "
+            f"input ({padded}); use a smaller kernel or more padding")
+    return (padded - span) // stride + 1
+
+
+def pool_output_size(n: int, k: int, stride: int, pad_before: int = 0, pad_after: int = 0,
+                     dilation: int = 1, ceil_mode: bool = False) -> int:
+    """Output length of pooling along one axis.
+
+    Floor mode is the convolution formula. Ceil mode rounds up, so partial windows at the far
+    border are kept (7 -> 4 for a 2-wide window with stride 2), but — as in PyTorch — a window
+    must start inside the input or its leading padding.
+    """
+    span = dilation * (k - 1) + 1
+    padded = n + pad_before + pad_after
+    if stride < 1:
+        raise EngineError(f"stride must be at least 1, got {stride}")
+    if span > padded:
+        raise EngineError(
+            f"the pooling window ({span}) is larger than the padded input ({padded})")
+    if not ceil_mode:
+        return (padded - span) // stride + 1
+    out = math.ceil((padded - span) / stride) + 1
+    if (out - 1) * stride >= n + pad_before:
+        out -= 1
+    return out

@@ -1,0 +1,161 @@
+"""Traces: the arithmetic of one window, so the stepper and the quiz can explain themselves.
+
+A trace is cut from the very same padded window view that :func:`cnn_tui.engine.conv.conv` and
+the pooling functions use, so what it shows is what the engine computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .conv import _as_float, _check_mode, geometry, pad, windows
+from .fmt import format_number
+from .pool import pool_geometry
+from .shapes import EngineError
+
+
+def _check_index(out_index, out_shape) -> tuple[int, ...]:
+    idx = tuple(int(i) for i in np.atleast_1d(out_index))
+    if len(idx) != len(out_shape) or any(not 0 <= i < m for i, m in zip(idx, out_shape)):
+        raise EngineError(f"output cell {idx} is outside the output of shape {tuple(out_shape)}")
+    return idx
+
+
+def _coords(origin, kernel, dilation) -> np.ndarray:
+    """Padded coordinates of every window cell, shape ``(*kernel, nd)``."""
+    grids = np.meshgrid(*(o + np.arange(k) * d for o, k, d in zip(origin, kernel, dilation)),
+                        indexing="ij")
+    return np.stack(grids, axis=-1)
+
+
+def _inside(coords: np.ndarray, pads, in_shape) -> np.ndarray:
+    lo = np.array([b for b, _ in pads])
+    real = coords - lo
+    return np.all((real >= 0) & (real < np.array(in_shape)), axis=-1)
+
+
+def _operand(v: float, fmt: Callable[[float], str]) -> str:
+    s = fmt(v)
+    return f"({s})" if s.startswith("-") else s
+
+
+@dataclass(frozen=True)
+class WindowTrace:
+    """One window of a convolution."""
+
+    out_index: tuple[int, ...]
+    origin: tuple[int, ...]          # first cell of the window, padded coordinates
+    coords: np.ndarray               # (*kernel, nd) padded coordinates of each cell
+    in_input: np.ndarray             # (*kernel) True where the cell is a real input pixel
+    pad_before: tuple[int, ...]
+    patch: np.ndarray                # ([C,] *kernel) input values under the window
+    kernel: np.ndarray               # ([C,] *kernel)
+    products: np.ndarray             # patch * kernel
+    total: float
+    divisor: int                     # 1 for mode "sum", the number of kernel elements for "mean"
+    value: float                     # total / divisor: the output cell
+
+    @property
+    def input_coords(self) -> np.ndarray:
+        """Coordinates of each cell in the unpadded input (may be negative or past the end)."""
+        return self.coords - np.array(self.pad_before)
+
+    def terms(self, fmt: Callable[[float], str] = format_number) -> list[str]:
+        """``["0×0", "1×1", ...]`` in row-major order."""
+        return [f"{_operand(a, fmt)}×{_operand(b, fmt)}"
+                for a, b in zip(self.patch.ravel(), self.kernel.ravel())]
+
+    def working(self, fmt: Callable[[float], str] = format_number,
+                value_fmt: Callable[[float], str] | None = None) -> str:
+        """The whole sum as text: ``0×0 + 1×1 + 3×2 + 4×3 = 19`` (``(...) / 9 = 0.55`` in mean mode)."""
+        value_fmt = value_fmt or fmt
+        sum_text = " + ".join(self.terms(fmt))
+        if self.divisor == 1:
+            return f"{sum_text} = {value_fmt(self.value)}"
+        return f"({sum_text}) / {self.divisor} = {fmt(self.total)}/{self.divisor} = {value_fmt(self.value)}"
+
+
+def conv_trace(x, kernel, out_index, stride=1, padding=0, pad_value: float = 0.0, dilation=1,
+               mode: str = "sum", channels: bool = False) -> WindowTrace:
+    """Trace output cell ``out_index`` of ``conv_single(x, kernel, ...)``.
+
+    With ``channels=True`` the first axis of both ``x`` and ``kernel`` is a channel axis that the
+    window sums over, as a multi-channel convolution does.
+    """
+    _check_mode(mode)
+    x = _as_float(x, "input")
+    k = _as_float(kernel, "kernel")
+    if x.ndim != k.ndim:
+        raise EngineError(f"the input has {x.ndim} axes but the kernel has {k.ndim}")
+    lead = 1 if channels else 0
+    if channels and x.shape[0] != k.shape[0]:
+        raise EngineError(f"the input has {x.shape[0]} channels but the kernel expects {k.shape[0]}")
+    dtype = np.result_type(x.dtype, k.dtype)
+    x, k = x.astype(dtype, copy=False), k.astype(dtype, copy=False)
+    g = geometry(x.shape[lead:], k.shape[lead:], stride, padding, dilation)
+    idx = _check_index(out_index, g.out_shape)
+    view = windows(pad(x, g.padding, pad_value), g)  # ([C,] *out, *k)
+    patch = np.array(view[(slice(None),) * lead + idx])
+    products = patch * k
+    total = float(products.sum())
+    divisor = k.size if mode == "mean" else 1
+    origin = g.window_origin(idx)
+    coords = _coords(origin, g.kernel, g.dilation)
+    return WindowTrace(idx, origin, coords, _inside(coords, g.padding, g.in_shape),
+                       tuple(b for b, _ in g.padding), patch, k, products, total, divisor,
+                       total / divisor)
+
+
+@dataclass(frozen=True)
+class PoolTrace:
+    """One window of a pooling."""
+
+    op: str
+    out_index: tuple[int, ...]
+    origin: tuple[int, ...]          # padded coordinates
+    coords: np.ndarray               # (*window, nd) padded coordinates
+    in_input: np.ndarray             # (*window) True for real pixels (not padding, not overhang)
+    pad_before: tuple[int, ...]
+    values: np.ndarray               # (*window) input values, NaN where the cell is not real
+    value: float
+    count: int                       # real pixels in the window
+    winner: tuple[int, ...] | None   # input coordinates of the first maximum (max pooling)
+
+    @property
+    def input_coords(self) -> np.ndarray:
+        return self.coords - np.array(self.pad_before)
+
+    def working(self, fmt: Callable[[float], str] = format_number) -> str:
+        real = [fmt(v) for v in self.values[self.in_input]]
+        if self.op == "max":
+            return f"max({', '.join(real)}) = {fmt(self.value)}"
+        return f"({' + '.join(real)}) / {self.count} = {fmt(self.value)}"
+
+
+def pool_trace(a, out_index, op: str = "max", kernel=2, stride=None, padding=0,
+               ceil_mode: bool = False, dilation=1) -> PoolTrace:
+    """Trace output cell ``out_index`` of ``pool_single(a, op, ...)`` for one spatial map."""
+    if op not in ("max", "avg"):
+        raise EngineError(f"pooling must be 'max' or 'avg', got {op!r}")
+    a = _as_float(a, "input")
+    g = pool_geometry(a.shape, kernel, stride, padding, ceil_mode, dilation)
+    idx = _check_index(out_index, g.out_shape)
+    origin = g.window_origin(idx)
+    coords = _coords(origin, g.kernel, g.dilation)
+    inside = _inside(coords, g.padding, g.in_shape)
+    view = windows(pad(a, g.padding, np.nan), g)
+    values = np.array(view[idx])
+    real = values[inside]
+    winner = None
+    if op == "max":
+        value = float(real.max())
+        flat = int(np.flatnonzero(inside.ravel() & (values.ravel() == value))[0])
+        winner = tuple(int(c) for c in coords.reshape(-1, g.nd)[flat] - np.array(
+            [b for b, _ in g.padding]))
+    else:
+        value = float(real.sum() / real.size)
+    return PoolTrace(op, idx, origin, coords, inside, tuple(b for b, _ in g.padding), values,
+                     value, int(real.size), winner)

@@ -1,0 +1,1 @@
+"""The lecture's data and chapter texts (no UI imports)."""

@@ -1,0 +1,285 @@
+"""The lecture's pictures, features and numbers, plus the trickier variants it names.
+
+Pictures are 9x9 with +1 for ink and -1 for paper. They are drawn below as text (``#`` ink,
+``.`` paper) so that a reader can see them; :func:`picture` turns a drawing into a matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def picture(drawing: str) -> np.ndarray:
+    """``#`` -> +1, ``.`` -> -1; one text row per picture row."""
+    rows = [r.strip() for r in drawing.strip().splitlines() if r.strip()]
+    return np.array([[1 if ch == "#" else -1 for ch in row] for row in rows], dtype=np.int8)
+
+
+def drawing(matrix) -> str:
+    """The inverse of :func:`picture` (positive -> ``#``)."""
+    return "\n".join("".join("#" if v > 0 else "." for v in row) for row in np.asarray(matrix))
+
+
+# --- the two canonical pictures (exactly the lecture's) ----------------------------------------
+X = picture("""
+.........
+.#.....#.
+..#...#..
+...#.#...
+....#....
+...#.#...
+..#...#..
+.#.....#.
+.........
+""")
+
+O = picture("""
+.........
+...###...
+..#...#..
+.#.....#.
+.#.....#.
+.#.....#.
+..#...#..
+...###...
+.........
+""")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A trickier picture: what it is a picture of, how it differs, and a one-line description."""
+
+    name: str
+    label: str      # "X" or "O": what a person sees
+    kind: str       # "canonical", "translation", "scaling", "rotation" or "weight"
+    description: str
+    image: np.ndarray
+
+
+def _v(name, label, kind, description, art) -> Variant:
+    return Variant(name, label, kind, description, picture(art))
+
+
+VARIANTS: tuple[Variant, ...] = (
+    Variant("x", "X", "canonical", "the lecture's X", X),
+    Variant("o", "O", "canonical", "the lecture's O", O),
+    # translation
+    _v("x_right", "X", "translation", "X moved one pixel right", """
+.........
+..#.....#
+...#...#.
+....#.#..
+.....#...
+....#.#..
+...#...#.
+..#.....#
+.........
+"""),
+    _v("x_upleft", "X", "translation", "X moved one pixel up and one left", """
+#.....#..
+.#...#...
+..#.#....
+...#.....
+..#.#....
+.#...#...
+#.....#..
+.........
+.........
+"""),
+    _v("o_down", "O", "translation", "O moved one pixel down", """
+.........
+.........
+...###...
+..#...#..
+.#.....#.
+.#.....#.
+.#.....#.
+..#...#..
+...###...
+"""),
+    _v("o_left", "O", "translation", "O moved one pixel left", """
+.........
+..###....
+.#...#...
+#.....#..
+#.....#..
+#.....#..
+.#...#...
+..###....
+.........
+"""),
+    # scaling
+    _v("x_small", "X", "scaling", "a smaller X (5x5)", """
+.........
+.........
+..#...#..
+...#.#...
+....#....
+...#.#...
+..#...#..
+.........
+.........
+"""),
+    _v("x_big", "X", "scaling", "a larger X (9x9, corner to corner)", """
+#.......#
+.#.....#.
+..#...#..
+...#.#...
+....#....
+...#.#...
+..#...#..
+.#.....#.
+#.......#
+"""),
+    _v("o_small", "O", "scaling", "a smaller O (5x5)", """
+.........
+.........
+...###...
+..#...#..
+..#...#..
+..#...#..
+...###...
+.........
+.........
+"""),
+    _v("o_big", "O", "scaling", "a larger O (9x9)", """
+..#####..
+.#.....#.
+#.......#
+#.......#
+#.......#
+#.......#
+#.......#
+.#.....#.
+..#####..
+"""),
+    # rotation
+    _v("x_plus", "X", "rotation", "X turned 45 degrees (a plus sign)", """
+.........
+....#....
+....#....
+....#....
+.#######.
+....#....
+....#....
+....#....
+.........
+"""),
+    _v("x_tilt", "X", "rotation", "X turned about 20 degrees", """
+.........
+..#......
+..#....#.
+...#.##..
+....#....
+..##.#...
+.#....#..
+......#..
+.........
+"""),
+    _v("o_tall", "O", "rotation", "O turned 90 degrees after stretching (a tall oval)", """
+...###...
+..#...#..
+..#...#..
+..#...#..
+..#...#..
+..#...#..
+..#...#..
+..#...#..
+...###...
+"""),
+    _v("o_tilt", "O", "rotation", "a tilted oval", """
+.........
+....###..
+...#...#.
+..#....#.
+.#.....#.
+.#....#..
+.#...#...
+..###....
+.........
+"""),
+    # stroke weight
+    _v("x_bold", "X", "weight", "X drawn with a two-pixel pen", """
+.........
+.##....##
+..##..##.
+...####..
+....##...
+...####..
+..##..##.
+.##....##
+.........
+"""),
+    _v("x_heavy", "X", "weight", "X drawn with a three-pixel pen", """
+.........
+###...###
+.###.###.
+..#####..
+...###...
+..#####..
+.###.###.
+###...###
+.........
+"""),
+    _v("o_bold", "O", "weight", "O drawn with a two-pixel pen", """
+.........
+..#####..
+.##...##.
+.#.....#.
+.#.....#.
+.#.....#.
+.##...##.
+..#####..
+.........
+"""),
+    _v("o_heavy", "O", "weight", "O drawn with a thick ring", """
+..#####..
+.#######.
+###...###
+##.....##
+##.....##
+##.....##
+###...###
+.#######.
+..#####..
+"""),
+)
+
+IMAGES: dict[str, np.ndarray] = {v.name: v.image for v in VARIANTS}
+VARIANT_BY_NAME: dict[str, Variant] = {v.name: v for v in VARIANTS}
+
+# --- features --------------------------------------------------------------------------------
+FEATURES: dict[str, np.ndarray] = {
+    "diag": np.array([[1, -1, -1], [-1, 1, -1], [-1, -1, 1]], dtype=np.int8),   # "\" stroke
+    "x": np.array([[1, -1, 1], [-1, 1, -1], [1, -1, 1]], dtype=np.int8),        # the crossing
+    "anti": np.array([[-1, -1, 1], [-1, 1, -1], [1, -1, -1]], dtype=np.int8),   # "/" stroke
+}
+FEATURE_TITLES = {"diag": "diagonal \\", "x": "small x", "anti": "diagonal /"}
+
+EDGE_KERNELS: dict[str, np.ndarray] = {
+    "horizontal": np.array([[-1, -1, -1], [2, 2, 2], [-1, -1, -1]], dtype=np.int8),
+    "vertical": np.array([[-1, 2, -1], [-1, 2, -1], [-1, 2, -1]], dtype=np.int8),
+    "deg45": np.array([[-1, -1, 2], [-1, 2, -1], [2, -1, -1]], dtype=np.int8),
+    "deg135": np.array([[2, -1, -1], [-1, 2, -1], [-1, -1, 2]], dtype=np.int8),
+}
+EDGE_TITLES = {"horizontal": "horizontal lines", "vertical": "vertical lines",
+               "deg45": "45 degree lines", "deg135": "135 degree lines"}
+
+# --- the hand-convolution practice (plain sum) ---------------------------------------------------
+PRACTICE_INPUT = np.arange(9).reshape(3, 3)
+PRACTICE_KERNEL = np.arange(4).reshape(2, 2)
+
+# --- the vote layer: each category listens to the positions where its own vector is 1.00 ------
+STRONG = {"X": (0, 3, 4, 9, 10), "O": (1, 2, 8, 11)}
+VECTOR_LENGTH = 12
+FUTURE_VALUES = (0.9, 0.65, 0.45, 0.87, 0.96, 0.73, 0.23, 0.63, 0.44, 0.89, 0.94, 0.53)
+
+# --- padding and stride example -------------------------------------------------------------
+PADDING_EXAMPLE = {"input": 9, "kernel": 3, "padding": 1, "strides": (1, 2, 3, 4)}
+
+# --- named matrices for the command line --------------------------------------------------------
+KERNELS: dict[str, np.ndarray] = {**FEATURES, **EDGE_KERNELS, "practice": PRACTICE_KERNEL}
+INPUTS: dict[str, np.ndarray] = {**IMAGES, "practice": PRACTICE_INPUT}
