@@ -1,5 +1,128 @@
-"""Quiz commands (placeholder until the quiz lands)."""
+"""``cnn-tui quiz`` and ``cnn-tui puzzles check``.
+
+Only click is imported here at module level; the quiz package, NumPy and Textual load inside the
+commands.
+"""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+import click
+
+
+def _bad(message: str):
+    from cnn_tui.cli import BadInput
+
+    return BadInput(message)
+
+
+@click.command()
+@click.option("--puzzles", "puzzles_dir", metavar="DIR",
+              help="Folder of puzzle files (default: $CNN_TUI_PUZZLES, then the bundled puzzles/).")
+@click.option("--data-dir", metavar="DIR",
+              help="Where progress is kept (default: $CNN_TUI_DATA_DIR, then your user data "
+                   "directory).")
+@click.option("--start", metavar="ID", help="Open this puzzle first (see 'cnn-tui puzzles list').")
+@click.option("--random", "random_", is_flag=True,
+              help="Practise on fresh random puzzles of every kind (progress is not saved).")
+@click.option("--seed", type=int, metavar="N",
+              help="With --random: the same N gives the same puzzles.")
+@click.option("--reset", is_flag=True, help="Forget all saved progress (asks first).")
+@click.option("--yes", "-y", is_flag=True, help="With --reset: do not ask for confirmation.")
+def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
+    """Solve the lecture's convolutions, poolings and votes by hand, graded cell by cell.
+
+    \b
+    Keys: type numbers (19, 0.55, 5/9), arrows/tab move, enter checks,
+          h hint, w worked arithmetic, n/p next/previous, l list, ? help, q quit.
+    """
+    if seed is not None and not random_:
+        raise _bad("--seed only makes sense with --random; add --random or drop --seed")
+    if reset:
+        from cnn_tui.quiz.progress import FILENAME, data_dir as resolve
+
+        path = resolve(data_dir) / FILENAME
+        if not path.exists():
+            click.echo(f"No saved progress at {path}; nothing to reset.")
+            return 0
+        if not yes and not click.confirm(f"Forget all quiz progress saved in {path}?",
+                                         default=False):
+            click.echo("Progress kept.")
+            return 1
+        from cnn_tui.quiz.progress import Progress
+
+        prog = Progress(path)
+        try:
+            prog.reset()
+        except OSError as exc:
+            raise _bad(f"cannot remove {path}: {exc.strerror or exc}") from None
+        click.echo(f"Progress reset ({path} removed).")
+        return 0
+    options = {"data_dir": data_dir, "puzzles_dir": puzzles_dir, "random": random_, "seed": seed,
+               "start": start}
+    if not random_:
+        from cnn_tui.quiz.progress import puzzles_dir as locate
+        from cnn_tui.quiz.puzzle import load_dir
+
+        folder = locate(puzzles_dir)
+        cur = load_dir(folder)
+        if not cur.puzzles:
+            raise _bad(f"no usable puzzles in {folder}; run 'cnn-tui puzzles check {folder}'")
+        if start and cur.index_of(start) is None:
+            raise _bad(f"there is no puzzle with id {start!r}; run 'cnn-tui puzzles list' to see "
+                       f"the ids")
+    try:
+        from cnn_tui.tui.app import CnnTuiApp
+    except ImportError:
+        from cnn_tui.tui.screens.quiz import QuizApp
+
+        QuizApp(options).run()
+        return 0
+    CnnTuiApp(start="quiz", quiz_options=options).run()
+    return 0
+
+
+@click.group()
+def puzzles():
+    """Check and list the quiz's puzzle files."""
+
+
+@puzzles.command("check")
+@click.argument("directory", required=False, metavar="[DIR]")
+def puzzles_check(directory):
+    """Validate every puzzle file: schema, shapes, ids, hints and stated answers.
+
+    Prints one line per problem as 'file: what is wrong' and exits 1 if there is any.
+    """
+    from cnn_tui.quiz.progress import puzzles_dir as locate
+    from cnn_tui.quiz.puzzle import load_dir
+
+    folder = locate(directory)
+    cur = load_dir(folder)
+    for name, what in cur.problems:
+        click.echo(f"{name}: {what}")
+    if cur.problems:
+        n = len(cur.problems)
+        click.echo(f"{n} problem{'s' if n != 1 else ''} in {folder}", err=True)
+        return 1
+    cells = sum(int(p.asked.sum()) for p in cur.puzzles)
+    click.echo(f"OK: {len(cur.puzzles)} puzzles in {folder}, {cells} answer cells, every answer "
+               f"computed by the engine")
+    return 0
+
+
+@puzzles.command("list")
+@click.argument("directory", required=False, metavar="[DIR]")
+def puzzles_list(directory):
+    """List the puzzles in order: id and title."""
+    from cnn_tui.quiz.progress import puzzles_dir as locate
+    from cnn_tui.quiz.puzzle import load_dir
+
+    cur = load_dir(locate(directory))
+    for i, p in enumerate(cur.puzzles, 1):
+        click.echo(f"{i:>3}  {p.id:<24} {p.title}")
+    for name, what in cur.problems:
+        click.echo(f"{name}: {what}", err=True)
+    return 1 if cur.problems else 0
+
+
+COMMANDS = [quiz, puzzles]

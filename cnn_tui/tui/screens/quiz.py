@@ -1,0 +1,403 @@
+"""The quiz screen: a puzzle's matrices, an answer grid, grading, hints and worked arithmetic.
+
+Everything it shows comes from :mod:`cnn_tui.quiz` (which asks the engine); this module only
+draws and routes keys. ``make_quiz_screen(options)`` is the entry point the app uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from cnn_tui.quiz.progress import Progress, puzzles_dir
+from cnn_tui.quiz.puzzle import Curriculum, load_dir
+from cnn_tui.quiz.session import QuizSession
+from cnn_tui.render import matrix_text
+from cnn_tui.tui.widgets.quiz_grid import QuizGrid
+
+HELP = """\
+[b]Quiz keys[/b]
+
+  0-9 - . /      type into the current cell (fractions like 5/9 are fine)
+  arrows, tab    move between the cells to fill
+  backspace      delete the last character
+  enter          check your answer
+  h              show the next hint (one at a time)
+  w              show the worked arithmetic of the current cell
+  n / p          next / previous puzzle
+  l              list of puzzles: jump to any of them
+  ?              this help (rows and columns count from 0)
+  escape         back to the lesson (when opened from it)
+  q              quit
+
+[b]Grading[/b]: whole-number answers must be exact. Other values count as right in the \
+lecture's two-decimal form (5/9 -> 0.55, cut), rounded (0.56), or within 0.005 (5/9).
+
+Press escape or ? to close."""
+
+
+class QuizHelp(ModalScreen[None]):
+    DEFAULT_CSS = """
+    QuizHelp { align: center middle; }
+    QuizHelp > Static { width: 84; height: auto; padding: 1 2; border: round $accent;
+                        background: $panel; }
+    """
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(HELP, id="quiz-help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class PuzzleList(ModalScreen[int | None]):
+    DEFAULT_CSS = """
+    PuzzleList { align: center middle; }
+    PuzzleList > Vertical { width: 80; height: 80%; border: round $accent; background: $panel; }
+    PuzzleList OptionList { height: 1fr; }
+    PuzzleList #list-title { padding: 0 1; text-style: bold; }
+    """
+    BINDINGS = [Binding("escape,l,q", "close", "Close")]
+
+    def __init__(self, session: QuizSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        options = []
+        for i, p in enumerate(s.puzzles):
+            mark = "✓" if s.is_solved(p.id) else "·"
+            options.append(Option(f"{mark} {i + 1:>2}. {p.title}", id=p.id))
+        with Vertical():
+            yield Static(f"Puzzles — {s.solved_count()} of {len(s.puzzles)} solved "
+                         f"(enter to open, escape to close)", id="list-title")
+            yield OptionList(*options, id="puzzle-options")
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        ol.highlighted = self.session.index
+        ol.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_index)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class QuizScreen(Screen):
+    DEFAULT_CSS = """
+    QuizScreen { layout: vertical; }
+    QuizScreen #quiz-head { height: 1; background: $primary-background; padding: 0 1;
+                            text-style: bold; }
+    QuizScreen #quiz-body { height: 1fr; padding: 0 1; }
+    QuizScreen #quiz-question { margin: 1 0 0 0; }
+    QuizScreen #quiz-matrices { height: auto; margin: 1 0 0 0; }
+    QuizScreen .quiz-matrix { width: auto; height: auto; margin: 0 3 0 0; }
+    QuizScreen .quiz-matrix > Static { width: auto; height: auto; }
+    QuizScreen .quiz-matrix-label { color: $text-muted; }
+    QuizScreen #quiz-answer-label { margin: 1 0 0 0; color: $text-muted; }
+    QuizScreen #quiz-message { margin: 1 0 0 0; }
+    QuizScreen #quiz-message.error { color: $warning; text-style: bold; }
+    QuizScreen #quiz-message.good { color: $success; text-style: bold; }
+    QuizScreen #quiz-message.bad { color: $error; }
+    QuizScreen #quiz-hints { margin: 1 0 0 0; color: $text; }
+    QuizScreen #quiz-working { margin: 1 0 0 0; color: $accent; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "submit", "Check"),
+        Binding("h", "hint", "Hint"),
+        Binding("w", "working", "Working"),
+        Binding("n", "next_puzzle", "Next"),
+        Binding("p", "previous_puzzle", "Prev"),
+        Binding("l", "list", "List"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    def __init__(self, session: QuizSession, notices: list[str] | None = None,
+                 name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.session = session
+        self.notices = [n for n in (notices or []) if n]
+        self.working_text = ""
+
+    # --- layout ----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static("", id="quiz-head")
+        with VerticalScroll(id="quiz-body", can_focus=False):
+            yield Static("", id="quiz-question")
+            yield Horizontal(id="quiz-matrices")
+            yield Static("Your answer", id="quiz-answer-label")
+            yield QuizGrid(id="quiz-grid")
+            yield Static("", id="quiz-message")
+            yield Static("", id="quiz-hints")
+            yield Static("", id="quiz-working")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        grid = self.query_one(QuizGrid)
+        # The grid runs these itself so that keys typed in a burst keep their order.
+        grid.commands = {b.key: getattr(self, f"action_{b.action}") for b in self.BINDINGS}
+        self.show_puzzle()
+        if self.notices:
+            self.say(" ".join(self.notices), "error")
+        self.query_one(QuizGrid).focus()
+
+    # --- drawing ---------------------------------------------------------------------------------
+    def say(self, text: str, kind: str = "") -> None:
+        if self.session.save_error:
+            text = f"{text} {self.session.save_error}".strip()
+            kind = kind or "error"
+        msg = self.query_one("#quiz-message", Static)
+        msg.set_classes(kind)
+        msg.update(Text(text))
+
+    def update_head(self) -> None:
+        s = self.session
+        head = self.query_one("#quiz-head", Static)
+        if s.empty:
+            head.update("Quiz — no puzzles")
+            return
+        p = s.puzzle
+        mode = "Practice" if s.random else "Quiz"
+        status = "✓ solved" if s.is_solved(p.id) else "unsolved"
+        tries = s.attempts(p.id)
+        extra = f" · tries {tries}" if not s.random else ""
+        right = (f"{status}{extra} · hints {s.hints_used(p.id)}/{len(p.hints)} · "
+                 f"score {s.solved_count()}/{len(s.puzzles)}")
+        left = f"{mode} {s.index + 1}/{len(s.puzzles)} · {p.title}"
+        width = max(20, self.size.width - 2)
+        room = width - len(right) - 2
+        if len(left) > room:
+            left = left[: max(0, room - 1)] + "…"
+        head.update(Text(f"{left:<{room}}  {right}"))
+
+    def show_puzzle(self) -> None:
+        s = self.session
+        grid = self.query_one(QuizGrid)
+        box = self.query_one("#quiz-matrices", Horizontal)
+        box.remove_children()
+        self.working_text = ""
+        self.query_one("#quiz-working", Static).update("")
+        self.say("")
+        self.update_head()
+        if s.empty:
+            folder = s.curriculum.problems[0][0] if s.curriculum.problems else "the folder"
+            self.query_one("#quiz-question", Static).update(
+                Text(f"No puzzles could be loaded from {folder}. Run 'cnn-tui puzzles check' to "
+                     f"see what is wrong."))
+            grid.display = False
+            return
+        p = s.puzzle
+        self.query_one("#quiz-question", Static).update(Text(p.question))
+        widgets = []
+        for shown in p.shown:
+            col = Vertical(Static(Text(shown.label or "input"), classes="quiz-matrix-label"),
+                           Static("", classes="quiz-matrix-values"),
+                           classes="quiz-matrix")
+            widgets.append(col)
+        if widgets:
+            box.mount(*widgets)
+        box.display = bool(widgets)
+        grid.display = True
+        grid.load(p.asked.tolist(), s.given_text(p), p.col_labels,
+                  entries=[list(r) for r in s.entries[p.id]] if p.id in s.entries else None,
+                  marks=[list(r) for r in s.marks[p.id]] if p.id in s.marks else None)
+        n_cells = int(p.asked.sum())
+        self.query_one("#quiz-answer-label", Static).update(
+            Text(f"Your answer ({n_cells} cell{'s' if n_cells != 1 else ''} to fill"
+                 f"{'; the faded ones are given' if p.show_given else ''}):"
+                 if n_cells < p.answer.size else "Your answer:"))
+        self.show_hints()
+        self.call_after_refresh(self.draw_matrices)
+        if s.is_solved(p.id) and p.id not in s.marks:
+            self.say("You have solved this one before. Try it again, or press n for the next.",
+                     "good")
+
+    def draw_matrices(self) -> None:
+        """Draw every shown matrix, outlining the window that the current answer cell reads."""
+        s = self.session
+        if s.empty:
+            return
+        p = s.puzzle
+        grid = self.query_one(QuizGrid)
+        try:
+            window = p.window(*grid.cursor)
+        except Exception:  # a window is a nicety: never let it break the quiz
+            window = {}
+        statics = list(self.query(".quiz-matrix-values").results(Static))
+        for i, (shown, static) in enumerate(zip(p.shown, statics)):
+            static.update(matrix_text(shown.values,
+                                      style=None if p.style == "lecture" else p.style,
+                                      outline=window.get(i, ())))
+
+    def on_quiz_grid_moved(self, event: QuizGrid.Moved) -> None:
+        self.draw_matrices()
+
+    def show_hints(self) -> None:
+        s = self.session
+        hints = s.shown_hints() if not s.empty else []
+        t = Text()
+        for i, h in enumerate(hints, 1):
+            if i > 1:
+                t.append("\n")
+            t.append(f"Hint {i}/{len(s.puzzle.hints)}: ", style="bold")
+            t.append(h)
+        self.query_one("#quiz-hints", Static).update(t)
+
+    def show_working(self, cell: tuple[int, int]) -> None:
+        text = self.session.working(cell)
+        self.working_text = text
+        w = Text("Worked arithmetic: ", style="bold")
+        w.append(text)
+        self.query_one("#quiz-working", Static).update(w)
+
+    # --- events and actions ----------------------------------------------------------------------
+    def on_quiz_grid_edited(self, event: QuizGrid.Edited) -> None:
+        msg = self.query_one("#quiz-message", Static)
+        if msg.has_class("error"):
+            self.say("")
+
+    def action_submit(self) -> None:
+        s = self.session
+        if s.empty:
+            return
+        grid = self.query_one(QuizGrid)
+        res = s.submit(grid.entries)
+        if not res.graded:
+            if res.problem_cell:
+                grid.cursor = res.problem_cell
+            self.say(res.message, "error")
+            return
+        grid.set_marks(res.marks)
+        if res.solved:
+            self.say(res.message, "good")
+        else:
+            self.say(res.message, "bad")
+            if res.first_wrong:
+                grid.cursor = res.first_wrong
+                self.show_working(res.first_wrong)
+        self.update_head()
+
+    def action_hint(self) -> None:
+        s = self.session
+        if s.empty:
+            return
+        got = s.next_hint()
+        if got is None:
+            self.say(f"No more hints: all {len(s.puzzle.hints)} are shown. Press w for the "
+                     f"worked arithmetic of the current cell.", "")
+        self.show_hints()
+        self.update_head()
+
+    def action_working(self) -> None:
+        if self.session.empty:
+            return
+        grid = self.query_one(QuizGrid)
+        self.show_working(grid.cursor)
+
+    def _store_entries(self) -> None:
+        s = self.session
+        if not s.empty:
+            grid = self.query_one(QuizGrid)
+            s.entries[s.puzzle.id] = [list(r) for r in grid.entries]
+
+    def action_next_puzzle(self) -> None:
+        self._store_entries()
+        if self.session.next():
+            self.show_puzzle()
+        else:
+            self.say("This is the last puzzle; press l to pick any other.")
+
+    def action_previous_puzzle(self) -> None:
+        self._store_entries()
+        if self.session.previous():
+            self.show_puzzle()
+        else:
+            self.say("This is the first puzzle.")
+
+    def action_list(self) -> None:
+        if self.session.empty:
+            return
+        self._store_entries()
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.session.goto(index)
+                self.show_puzzle()
+            self.query_one(QuizGrid).focus()
+
+        self.app.push_screen(PuzzleList(self.session), chosen)
+
+    def action_help(self) -> None:
+        self.app.push_screen(QuizHelp())
+
+    def action_back(self) -> None:
+        """Back to the lesson when the quiz was opened from it (escape)."""
+        if len(self.app.screen_stack) > 2:
+            self._store_entries()
+            self.app.pop_screen()
+
+    def action_quit(self) -> None:
+        self._store_entries()
+        self.app.exit()
+
+
+def build_session(options: dict | None = None) -> tuple[QuizSession, list[str]]:
+    """Load puzzles and progress from ``options``; return the session and notices to show."""
+    opts = dict(options or {})
+    notices: list[str] = []
+    if opts.get("random"):
+        from cnn_tui.quiz.randomgen import random_puzzles
+
+        seed = opts.get("seed")
+        count = int(opts.get("count") or 20)
+        cur = Curriculum(random_puzzles(seed, count), [])
+        return QuizSession(cur, None, random=True), notices
+    folder = Path(opts["puzzles_dir"]) if opts.get("puzzles_dir") else puzzles_dir()
+    cur = load_dir(folder)
+    if cur.problems and cur.puzzles:
+        n = len(cur.problems)
+        notices.append(f"{n} puzzle file{'s have' if n != 1 else ' has'} problems and "
+                       f"{'were' if n != 1 else 'was'} skipped; run 'cnn-tui puzzles check'.")
+    progress = Progress.load(opts.get("data_dir"))
+    if progress.notice:
+        notices.append(progress.notice)
+    start = opts.get("start")
+    try:
+        session = QuizSession(cur, progress, start=start)
+    except KeyError:
+        notices.append(f"There is no puzzle with id {start!r}; starting at the first puzzle.")
+        session = QuizSession(cur, progress)
+    return session, notices
+
+
+def make_quiz_screen(options: dict | None = None) -> Screen:
+    """The quiz screen. ``options``: data_dir, puzzles_dir, random, seed, count, start."""
+    session, notices = build_session(options)
+    return QuizScreen(session, notices)
+
+
+class QuizApp(App):
+    """A bare app around the quiz screen (used when the lesson app is not available)."""
+
+    TITLE = "cnn-tui quiz"
+
+    def __init__(self, options: dict | None = None) -> None:
+        super().__init__()
+        self.quiz_options = options or {}
+
+    def on_mount(self) -> None:
+        self.push_screen(make_quiz_screen(self.quiz_options))
