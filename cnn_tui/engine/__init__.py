@@ -9,6 +9,7 @@ from .conv import conv, conv_backward, conv_single, geometry, pad, windows
 from .fmt import format_number, format_value, fraction, lecture, matrix_style, truncate
 from .layers import (dense, dense_backward, flatten, flatten_backward, predict, relu,
                      relu_backward, softmax, softmax_backward, vote, vote_backward, vote_weights)
+from .params import LayerCount, conv_params, dense_layers, dense_params
 from .pipeline import PipelineResult, run_pipeline
 from .pool import (avg_pool, avg_pool_backward, max_pool, max_pool_backward, pool, pool_geometry,
                    pool_single)
@@ -16,11 +17,12 @@ from .shapes import EngineError, conv_output_size, pool_output_size
 from .trace import PoolTrace, WindowTrace, conv_trace, pool_trace
 
 __all__ = [
-    "EngineError", "PipelineResult", "PoolTrace", "WindowTrace", "avg_pool", "avg_pool_backward",
-    "conv", "conv_backward", "conv_output_size", "conv_single", "conv_trace", "dense",
-    "dense_backward", "flatten", "flatten_backward", "format_number", "format_value", "fraction",
-    "geometry", "lecture", "matrix_style", "max_pool", "max_pool_backward", "pad", "pool",
-    "pool_geometry", "pool_output_size", "pool_single", "pool_trace", "predict", "relu",
-    "relu_backward", "run_pipeline", "softmax", "softmax_backward", "truncate", "vote",
-    "vote_backward", "vote_weights", "windows",
+    "EngineError", "LayerCount", "PipelineResult", "PoolTrace", "WindowTrace", "avg_pool",
+    "avg_pool_backward", "conv", "conv_backward", "conv_output_size", "conv_params", "conv_single",
+    "conv_trace", "dense", "dense_backward", "dense_layers", "dense_params", "flatten",
+    "flatten_backward", "format_number", "format_value", "fraction", "geometry", "lecture",
+    "matrix_style", "max_pool", "max_pool_backward", "pad", "pool", "pool_geometry",
+    "pool_output_size", "pool_single", "pool_trace", "predict", "relu", "relu_backward",
+    "run_pipeline", "softmax", "softmax_backward", "truncate", "vote", "vote_backward",
+    "vote_weights", "windows",
 ]

@@ -1,9 +1,10 @@
 """Convolution (cross-correlation, as the lecture and deep-learning libraries do it).
 
 Layout: inputs ``x`` are ``(N, C, *spatial)`` and weights ``w`` are ``(F, C, *kernel)`` with one,
-two or three spatial axes. The forward pass builds a read-only strided *window view* of the padded
-input, copies it once into columns ``(N, C*K, P)`` (``K`` kernel pixels, ``P`` output pixels) and
-does one batched matrix product ``W @ cols`` whose result is already NCHW-contiguous.
+two or three spatial axes. The forward pass copies a read-only strided view of the padded input
+into columns ``(C*K, n*P)`` (``K`` kernel pixels, ``P`` output pixels, ``n`` images of a cache-sized
+block), does one matrix product ``W (F, C*K) @ cols`` per block and transposes the result into
+``(N, F, *out)`` (see "the fast forward/backward core" below).
 
 ``mode="mean"`` divides by the number of elements of one filter (``C*K``): the lecture's
 "divide by the total number of pixels in the feature".
@@ -11,6 +12,7 @@ does one batched matrix product ``W @ cols`` whose result is already NCHW-contig
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from itertools import product as _iproduct
 
@@ -97,15 +99,183 @@ def windows(xp: np.ndarray, g: ConvGeometry) -> np.ndarray:
     return as_strided(xp, shape, strides, writeable=False)
 
 
-def _columns(xp: np.ndarray, g: ConvGeometry) -> np.ndarray:
-    """Copy the windows of ``xp`` (N, C, *padded) into columns ``(N, C*K, P)``."""
-    n, c = xp.shape[:2]
-    nd = g.nd
-    view = windows(xp, g)  # (N, C, *out, *k)
-    order = (0, 1) + tuple(range(2 + nd, 2 + 2 * nd)) + tuple(range(2, 2 + nd))
-    k = int(np.prod(g.kernel))
-    p = int(np.prod(g.out_shape))
-    return view.transpose(order).reshape(n, c * k, p)
+# --- the fast forward/backward core -------------------------------------------------------------
+# Both layouts below put the columns as ONE matrix ``(C*K, n*P)`` so that a block of images is a
+# single large GEMM ``W (F, C*K) @ cols``; its ``(F, n, P)`` result is transposed into NCHW.
+#
+# "Full width" (every stride 1): flatten each padded image to length Q. The window cell at
+# kernel offset ``kk`` of output ``r`` reads flat index ``off(kk) + p(r)``, where ``p`` numbers the
+# outputs as if they were as wide as the padded input. Each row of the column matrix is then ONE
+# contiguous slice of the image (a fast copy instead of K short strided runs); the few extra
+# columns (outputs past the right edge) are computed and thrown away.
+#
+# The batch is processed in blocks of about _BLOCK_BYTES of columns so that the column matrix
+# stays in cache between the copy and the GEMM (cache blocking; each block is fully vectorised).
+_BLOCK_BYTES = 4 << 20
+_WASTE = 1.5  # use the full-width layout while it computes at most 50% extra outputs
+
+
+_SCRATCH = threading.local()
+_SCRATCH_MAX_BYTES = 16 << 20
+
+
+def _scratch(name: str, size: int, dtype) -> np.ndarray:
+    """A flat work array of ``size`` elements, kept between calls (one set per thread).
+
+    Fresh memory costs a page fault per 4 KB on first touch, and inside a virtual machine these
+    faults, taken by BLAS's worker threads, can cost more than the convolution itself; reusing
+    the blocks' scratch memory avoids them. Arrays above _SCRATCH_MAX_BYTES are not kept.
+    """
+    dtype = np.dtype(dtype)
+    cache = getattr(_SCRATCH, "arrays", None)
+    if cache is None:
+        cache = _SCRATCH.arrays = {}
+    key = (name, dtype.str)
+    arr = cache.get(key)
+    if arr is None or arr.size < size:
+        arr = np.empty(size, dtype=dtype)
+        if size * dtype.itemsize <= _SCRATCH_MAX_BYTES:
+            cache[key] = arr
+    return arr[:size]
+
+
+class _Plan:
+    """How to lay out the columns of one convolution (shared by forward and backward)."""
+
+    __slots__ = ("g", "n", "c", "ck", "full", "spatial", "q", "length", "pcols", "offsets",
+                 "block", "p")
+
+    def __init__(self, xp_shape, g: ConvGeometry, itemsize: int):
+        self.g = g
+        self.n, self.c = xp_shape[:2]
+        self.spatial = tuple(xp_shape[2:])
+        k = 1
+        for v in g.kernel:
+            k *= v
+        self.ck = self.c * k
+        p = 1
+        for v in g.out_shape:
+            p *= v
+        self.p = p
+        row = [1] * g.nd  # element strides of the flattened padded image
+        for a in range(g.nd - 2, -1, -1):
+            row[a] = row[a + 1] * self.spatial[a + 1]
+        self.q = row[0] * self.spatial[0]
+        pfull = g.out_shape[0] * row[0]
+        self.full = all(s == 1 for s in g.stride) and pfull <= _WASTE * p
+        if self.full:
+            self.pcols = pfull
+            self.length = sum((m - 1) * r for m, r in zip(g.out_shape, row)) + 1
+            self.offsets = tuple(d * r for d, r in zip(g.dilation, row))
+        else:
+            self.pcols = p
+        per_image = self.ck * self.pcols * itemsize
+        self.block = max(1, min(self.n, _BLOCK_BYTES // max(per_image, 1)))
+
+    def source(self, xp: np.ndarray) -> np.ndarray:
+        """A read-only view ``(C, *k, N, pcols-or-length)`` of every column of ``xp``."""
+        g = self.g
+        if self.full:
+            it = xp.itemsize
+            shape = (self.c,) + g.kernel + (self.n, self.length)
+            strides = ((self.q * it,) + tuple(o * it for o in self.offsets)
+                       + (self.c * self.q * it, it))
+            return as_strided(xp, shape, strides, writeable=False)
+        view = windows(xp, g)  # (N, C, *out, *k)
+        nd = g.nd
+        order = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
+        return view.transpose(order)  # (C, *k, N, *out)
+
+    def fill(self, buf: np.ndarray, src: np.ndarray, s: int, e: int) -> np.ndarray:
+        """Copy the columns of images ``s:e`` into the flat ``buf``; return ``(CK, m*pcols)``."""
+        m = e - s
+        b = buf[:self.ck * m * self.pcols].reshape((self.c,) + self.g.kernel + (m, self.pcols))
+        if self.full:
+            np.copyto(b[..., :self.length], src[..., s:e, :])
+            if self.length < self.pcols:
+                b[..., self.length:] = 0
+        else:
+            np.copyto(b.reshape((self.c,) + self.g.kernel + (m,) + self.g.out_shape),
+                      src[(Ellipsis, slice(s, e)) + (slice(None),) * self.g.nd])
+        return b.reshape(self.ck, m * self.pcols)
+
+    def buffer(self, name: str, rows: int, dtype, zero: bool = False) -> np.ndarray:
+        """A flat scratch buffer for ``rows`` rows of one block (reused by every block)."""
+        buf = _scratch(name, rows * self.block * self.pcols, dtype)
+        if zero:
+            buf.fill(0)
+        return buf
+
+    def valid(self, a: np.ndarray) -> np.ndarray:
+        """``(..., m, pcols)`` -> ``(..., m, *out)``: drop the full-width layout's extra outputs."""
+        g = self.g
+        lead = a.shape[:-1]
+        if not self.full:
+            return a.reshape(lead + g.out_shape)
+        a = a.reshape(lead + (g.out_shape[0],) + self.spatial[1:])
+        return a[(Ellipsis,) + tuple(slice(0, m) for m in g.out_shape)]
+
+
+def _forward(xp: np.ndarray, w2: np.ndarray, g: ConvGeometry) -> np.ndarray:
+    """``(N, C, *padded) x (F, C*K) -> (N, F, *out)`` via blocked column GEMMs."""
+    xp = np.ascontiguousarray(xp)
+    plan = _Plan(xp.shape, g, xp.itemsize)
+    n, f = plan.n, w2.shape[0]
+    src = plan.source(xp)
+    buf = plan.buffer("cols", plan.ck, xp.dtype)
+    ybuf = plan.buffer("out", f, xp.dtype)
+    y = np.empty((n, f) + g.out_shape, dtype=xp.dtype)
+    for s in range(0, n, plan.block):  # blocks of images sized to stay in cache
+        e = min(n, s + plan.block)
+        m = e - s
+        cols = plan.fill(buf, src, s, e)
+        out = ybuf[:f * m * plan.pcols].reshape(f, m * plan.pcols)
+        np.matmul(w2, cols, out=out)
+        y[s:e] = np.moveaxis(plan.valid(out.reshape(f, m, plan.pcols)), 0, 1)
+    return y
+
+
+def _backward(dout: np.ndarray, xp: np.ndarray, w2: np.ndarray, g: ConvGeometry):
+    """Gradients ``(dxp, dw2)`` for the padded input and the ``(F, C*K)`` weights."""
+    xp = np.ascontiguousarray(xp)
+    plan = _Plan(xp.shape, g, xp.itemsize)
+    n, c, f = plan.n, plan.c, w2.shape[0]
+    dt = xp.dtype
+    src = plan.source(xp)
+    buf = plan.buffer("cols", plan.ck, dt)
+    gbuf = plan.buffer("grad", f, dt, zero=True)  # the full-width layout's extra outputs stay 0
+    dw2 = np.zeros(w2.shape, dtype=dt)
+    dxp = np.zeros(xp.shape, dtype=dt)
+    w2t = np.ascontiguousarray(w2.T)
+    for s in range(0, n, plan.block):  # blocks of images sized to stay in cache
+        e = min(n, s + plan.block)
+        m = e - s
+        cols = plan.fill(buf, src, s, e)
+        gb = gbuf[:f * m * plan.pcols].reshape(f, m, plan.pcols)
+        plan.valid(gb)[...] = np.moveaxis(dout[s:e], 1, 0)
+        g2 = gb.reshape(f, m * plan.pcols)
+        dw2 += g2 @ cols.T
+        dcols = (w2t @ g2).reshape((c,) + g.kernel + (m, plan.pcols))
+        _scatter(dxp[s:e], dcols, plan)
+    return dxp, dw2
+
+
+def _scatter(dxp: np.ndarray, dcols: np.ndarray, plan: _Plan) -> None:
+    """Add column gradients ``(C, *k, m, pcols)`` back into ``dxp`` ``(m, C, *padded)``."""
+    g = plan.g
+    m, c = dxp.shape[:2]
+    if plan.full:
+        flat = dxp.reshape(m, c, plan.q)
+        for kk in _iproduct(*(range(k) for k in g.kernel)):  # K offsets, each vectorised
+            off = sum(o * k for o, k in zip(plan.offsets, kk))
+            flat[:, :, off:off + plan.length] += np.moveaxis(
+                dcols[(slice(None),) + kk + (slice(None), slice(0, plan.length))], 0, 1)
+        return
+    d = dcols.reshape((c,) + g.kernel + (m,) + g.out_shape)
+    for kk in _iproduct(*(range(k) for k in g.kernel)):  # K offsets, each vectorised
+        sl = tuple(slice(o * dl, o * dl + s * (mm - 1) + 1, s)
+                   for o, dl, s, mm in zip(kk, g.dilation, g.stride, g.out_shape))
+        dxp[(slice(None), slice(None)) + sl] += np.moveaxis(d[(slice(None),) + kk], 0, 1)
 
 
 def _check(x, w):
@@ -139,14 +309,18 @@ def conv(x, w, b=None, stride=1, padding=0, pad_value: float = 0.0, dilation=1,
     g = geometry(x.shape[2:], w.shape[2:], stride, padding, dilation)
     if not np.isfinite(pad_value):
         raise EngineError("the pad value must be a finite number")
-    n, f = x.shape[0], w.shape[0]
-    cols = _columns(pad(x, g.padding, pad_value), g)
-    y = np.matmul(w.reshape(f, -1), cols)  # (N, F, P)
-    if mode == "mean":
-        y /= cols.shape[1]
+    f = w.shape[0]
     if b is not None:
-        y += np.asarray(b, dtype=y.dtype).reshape(1, f, 1)
-    return y.reshape((n, f) + g.out_shape)
+        b = np.asarray(b, dtype=x.dtype)
+        if b.shape != (f,):
+            raise EngineError(f"the bias needs one value per filter ({f}), got shape {b.shape}")
+    w2 = w.reshape(f, -1)
+    y = _forward(pad(x, g.padding, pad_value), w2, g)
+    if mode == "mean":
+        y /= w2.shape[1]
+    if b is not None:
+        y += b.reshape((1, f) + (1,) * g.nd)
+    return y
 
 
 def conv_backward(dout, x, w, stride=1, padding=0, pad_value: float = 0.0, dilation=1,
@@ -154,7 +328,7 @@ def conv_backward(dout, x, w, stride=1, padding=0, pad_value: float = 0.0, dilat
     """Gradients ``(dx, dw, db)`` of :func:`conv` given ``dout = dL/dy`` of shape ``(N, F, *out)``.
 
     ``dx`` scatters ``W.T @ dout`` back through every window (a loop over the K kernel offsets,
-    each a vectorised strided add); ``dw`` is ``dout @ cols.T`` summed over the batch.
+    each a vectorised strided add); ``dw`` is ``dout @ cols.T`` over the whole batch.
     """
     _check_mode(mode)
     x, w = _check(x, w)
@@ -164,20 +338,11 @@ def conv_backward(dout, x, w, stride=1, padding=0, pad_value: float = 0.0, dilat
     dout = np.asarray(dout, dtype=x.dtype)
     if dout.shape != (n, f) + g.out_shape:
         raise EngineError(f"dout has shape {dout.shape}, expected {(n, f) + g.out_shape}")
-    cols = _columns(pad(x, g.padding, pad_value), g)  # (N, CK, P)
-    ck = cols.shape[1]
-    g2 = dout.reshape(n, f, -1)
-    if mode == "mean":
-        g2 = g2 / ck
+    f_ck = w.reshape(f, -1)
+    g2 = dout / f_ck.shape[1] if mode == "mean" else dout
     db = dout.sum(axis=(0,) + tuple(range(2, dout.ndim)))
-    dw = np.matmul(g2, cols.transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
-    dcols = np.matmul(w.reshape(f, ck).T, g2)  # (N, CK, P)
-    dcols = dcols.reshape((n, c) + g.kernel + g.out_shape)
-    dxp = np.zeros((n, c) + g.padded_shape, dtype=x.dtype)
-    for offs in _iproduct(*(range(k) for k in g.kernel)):
-        sl = tuple(slice(o * d, o * d + s * (m - 1) + 1, s)
-                   for o, d, s, m in zip(offs, g.dilation, g.stride, g.out_shape))
-        dxp[(slice(None), slice(None)) + sl] += dcols[(slice(None), slice(None)) + offs]
+    dxp, dw2 = _backward(g2, pad(x, g.padding, pad_value), f_ck, g)
+    dw = dw2.reshape(w.shape)
     crop = tuple(slice(b, b + m) for (b, _), m in zip(g.padding, g.in_shape))
     dx = dxp[(slice(None), slice(None)) + crop]
     return dx, dw, db

@@ -1,7 +1,8 @@
 """Max and average pooling over the trailing 1, 2 or 3 axes, with stride, padding and ceil mode.
 
-The forward pass walks the K offsets of the window and combines whole strided views with
-``np.maximum`` (or ``+``): K vectorised passes, never a loop over pixels or windows. Ceil mode
+The forward pass is separable: along each spatial axis in turn it combines the window's strided
+views with ``np.maximum`` (or ``+``), ``k1 + k2 (+ k3)`` vectorised passes in all, never a loop over
+pixels or windows. Ceil mode
 keeps partial windows at the far border (7x7 -> 4x4 for 2x2 stride 2). Padded and overhanging
 cells never win a max and are not counted by the average: an average divides by the number of
 real pixels its window covers.
@@ -37,6 +38,12 @@ def pool_geometry(in_shape, kernel=2, stride=None, padding=0, ceil_mode: bool = 
             raise EngineError(f"pooling padding must be at most half the window ({span // 2}), "
                               f"got {max(b, a)}")
         o = pool_output_size(n, kk, ss, b, a, dd, ceil_mode)
+        if dd > 1:
+            # With dilation 1 every window holds a real pixel; spaced taps may all miss the input.
+            taps = np.arange(o)[:, None] * ss + np.arange(kk)[None, :] * dd - b
+            if not ((taps >= 0) & (taps < n)).any(axis=1).all():
+                raise EngineError("with this dilation some pooling windows miss the input "
+                                  "entirely; use less dilation or padding")
         need = (o - 1) * ss + span - (n + b)
         out.append(o)
         eff.append((b, max(a, need, 0)))
@@ -87,21 +94,61 @@ def _argmax_offsets(view: np.ndarray, g: ConvGeometry):
     return best, idx
 
 
+_POOL_BLOCK_BYTES = 1 << 20
+
+
+def _separable(x: np.ndarray, g: ConvGeometry, op: str) -> np.ndarray:
+    """Max or sum over every window, one spatial axis at a time (a window's max is the max over
+    its rows of the max along each row), so a ``k1 x k2`` window costs ``k1 + k2`` vectorised
+    passes instead of ``k1 * k2``. The maps are handled in blocks of about _POOL_BLOCK_BYTES so
+    that the intermediate results stay in cache (cache blocking; each block is fully vectorised).
+    """
+    nd = g.nd
+    lead_shape = x.shape[:-nd]
+    maps = x.reshape((-1,) + x.shape[-nd:])
+    total = maps.shape[0]
+    fill = -np.inf if op == "max" else 0.0
+    ufunc = np.maximum if op == "max" else np.add
+    padded = g.padded_shape
+    size = 1
+    for v in padded:
+        size *= v
+    block = max(1, min(total, _POOL_BLOCK_BYTES // max(1, size * x.itemsize)))
+    y = np.empty((total,) + g.out_shape, dtype=x.dtype)
+    for s in range(0, total, block):  # blocks of whole maps sized to stay in cache
+        e = min(total, s + block)
+        a = pad(maps[s:e], g.padding, fill)
+        for ax in range(nd):
+            k, st, d, m = g.kernel[ax], g.stride[ax], g.dilation[ax], g.out_shape[ax]
+            last = ax == nd - 1
+            if k == 1 and st == 1 and a.shape[1 + ax] == m and not last:
+                continue
+
+            def tap(j, a=a, ax=ax, st=st, d=d, m=m):
+                idx = [slice(None)] * a.ndim
+                idx[1 + ax] = slice(j * d, j * d + st * (m - 1) + 1, st)
+                return a[tuple(idx)]
+
+            if last:
+                res = y[s:e]
+                if k == 1:
+                    res[...] = tap(0)
+                else:
+                    ufunc(tap(0), tap(1), out=res)
+            else:
+                res = tap(0).copy() if k == 1 else ufunc(tap(0), tap(1))
+            for j in range(2, k):
+                ufunc(res, tap(j), out=res)
+            a = res
+    return y.reshape(lead_shape + g.out_shape)
+
+
 def max_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilation=1):
     """Max pooling of ``(N, C, *spatial)`` over its spatial axes."""
     x = _as_float(x, "input")
     nd = _nd_of(x, kernel)
     g = pool_geometry(x.shape[-nd:], kernel, stride, padding, ceil_mode, dilation)
-    view = windows(pad(x, g.padding, -np.inf), g)
-    lead = (Ellipsis,)
-    out = None
-    for offs in _iproduct(*(range(k) for k in g.kernel)):
-        v = view[lead + offs]
-        if out is None:
-            out = v.copy()
-        else:
-            np.maximum(out, v, out=out)
-    return out
+    return _separable(x, g, "max")
 
 
 def avg_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilation=1):
@@ -109,14 +156,7 @@ def avg_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilat
     x = _as_float(x, "input")
     nd = _nd_of(x, kernel)
     g = pool_geometry(x.shape[-nd:], kernel, stride, padding, ceil_mode, dilation)
-    view = windows(pad(x, g.padding, 0.0), g)
-    out = None
-    for offs in _iproduct(*(range(k) for k in g.kernel)):
-        v = view[(Ellipsis,) + offs]
-        if out is None:
-            out = v.copy()
-        else:
-            out += v
+    out = _separable(x, g, "sum")
     out /= _counts(g, x.dtype)
     return out
 

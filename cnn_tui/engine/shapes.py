@@ -22,8 +22,14 @@ def as_tuple(value: IntOrSeq, nd: int, name: str, minimum: int = 1) -> tuple[int
     """Expand ``value`` (one int or ``nd`` ints) to a tuple of ``nd`` ints, each ``>= minimum``."""
     if isinstance(value, (int,)) or (hasattr(value, "__index__") and not isinstance(value, bool)):
         items = (int(value),) * nd
+    elif isinstance(value, float):
+        items = (_whole(value, name),) * nd
     else:
-        items = tuple(int(v) for v in value)
+        try:
+            items = tuple(_whole(v, name) for v in value)
+        except TypeError:
+            raise EngineError(f"{name} must be a whole number or {nd} whole numbers, "
+                              f"got {value!r}") from None
         if len(items) == 1:
             items = items * nd
     if len(items) != nd:
@@ -34,16 +40,29 @@ def as_tuple(value: IntOrSeq, nd: int, name: str, minimum: int = 1) -> tuple[int
     return items
 
 
+def _whole(v, name: str) -> int:
+    """``v`` as an int if it is a whole number (``2`` or ``2.0``), else a clear error."""
+    if hasattr(v, "__index__"):
+        return int(v)
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    raise EngineError(f"{name} must be whole numbers, got {v!r}")
+
+
 def as_padding(padding: PadSpec, nd: int) -> tuple[tuple[int, int], ...]:
     """Expand a padding spec to ``nd`` pairs ``(before, after)``.
 
-    Accepted: one int (all sides); ``nd`` ints (symmetric per axis); ``nd`` pairs (per side).
+    Accepted: one int (all sides); ``nd`` ints (symmetric per axis); ``nd`` pairs (per side);
+    for one axis, a flat pair ``(before, after)``.
     """
     if isinstance(padding, int) or hasattr(padding, "__index__"):
         p = int(padding)
         pairs = ((p, p),) * nd
     else:
         items = list(padding)
+        if nd == 1 and len(items) == 2 and all(
+                isinstance(v, int) or hasattr(v, "__index__") for v in items):
+            items = [tuple(items)]  # one axis: a flat pair is (before, after)
         if len(items) == 1 and nd > 1:
             items = items * nd
         if len(items) != nd:

@@ -1,0 +1,155 @@
+"""The convolution's two column layouts and its cache blocking give the reference's answers.
+
+Small test inputs fit in one block and mostly take the "full width" layout; here the block size
+and the layout choice are forced so that every path (several blocks, a ragged last block, the
+general strided layout) is checked against the plain-loop reference, forward and backward.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cnn_tui.engine import conv, conv_backward
+
+# ``cnn_tui.engine.conv`` the attribute is the function; the module is in sys.modules.
+conv_mod = importlib.import_module("cnn_tui.engine.conv")
+
+from reference import ref_conv
+
+
+@contextlib.contextmanager
+def forced(block_bytes, waste):
+    old = conv_mod._BLOCK_BYTES, conv_mod._WASTE
+    conv_mod._BLOCK_BYTES, conv_mod._WASTE = block_bytes, waste
+    try:
+        yield
+    finally:
+        conv_mod._BLOCK_BYTES, conv_mod._WASTE = old
+
+
+SETTINGS = [(1, 1.5), (1, 0.0), (600, 100.0), (600, 0.0), (1 << 30, 100.0), (1 << 30, 0.0)]
+
+
+@st.composite
+def cases(draw):
+    nd = draw(st.integers(1, 3))
+    n, c, f = draw(st.integers(1, 5)), draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    kernel, stride, dil, pads, size = [], [], [], [], []
+    for _ in range(nd):
+        k, d = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+        pb, pa = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+        lo = max(1, d * (k - 1) + 1 - pb - pa)
+        size.append(draw(st.integers(lo, lo + (2 if nd == 3 else 4))))
+        kernel.append(k), dil.append(d), pads.append((pb, pa))
+        stride.append(draw(st.sampled_from([1, 1, 2, 3])))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-4, 5, size=(n, c) + tuple(size)).astype(float)
+    w = rng.integers(-3, 4, size=(f, c) + tuple(kernel)).astype(float)
+    return x, w, tuple(stride), tuple(pads), tuple(dil), draw(st.sampled_from([0.0, -1.0]))
+
+
+@pytest.mark.parametrize("block_bytes,waste", SETTINGS)
+@given(case=cases())
+def test_forward_every_layout(block_bytes, waste, case):
+    x, w, stride, pads, dil, pv = case
+    want = ref_conv(x, w, stride, pads, pv, dil)
+    with forced(block_bytes, waste):
+        got = conv(x, w, stride=stride, padding=pads, pad_value=pv, dilation=dil)
+    np.testing.assert_allclose(got, want, atol=1e-12)
+
+
+def _loop_backward(dout, x, w, stride, pads, dil, pv):
+    """Hand-written backward by plain loops (independent of the engine)."""
+    import itertools
+
+    nd = x.ndim - 2
+    dx = np.zeros_like(x)
+    dw = np.zeros_like(w)
+    for idx in itertools.product(*(range(m) for m in dout.shape)):
+        n, f, o = idx[0], idx[1], idx[2:]
+        g = dout[idx]
+        for c in range(x.shape[1]):
+            for kk in itertools.product(*(range(k) for k in w.shape[2:])):
+                pos = tuple(o[a] * stride[a] + kk[a] * dil[a] - pads[a][0] for a in range(nd))
+                if all(0 <= pos[a] < x.shape[2 + a] for a in range(nd)):
+                    dx[(n, c) + pos] += g * w[(f, c) + kk]
+                    dw[(f, c) + kk] += g * x[(n, c) + pos]
+                else:  # a padded cell holds the pad value
+                    dw[(f, c) + kk] += g * pv
+    return dx, dw, dout.sum(axis=(0,) + tuple(range(2, dout.ndim)))
+
+
+@pytest.mark.parametrize("block_bytes,waste", SETTINGS)
+@given(case=cases())
+def test_backward_every_layout(block_bytes, waste, case):
+    x, w, stride, pads, dil, pv = case
+    y = ref_conv(x, w, stride, pads, pv, dil)
+    dout = np.random.default_rng(int(abs(x).sum())).integers(-3, 4, size=y.shape).astype(float)
+    with forced(block_bytes, waste):
+        dx, dw, db = conv_backward(dout, x, w, stride=stride, padding=pads, pad_value=pv,
+                                   dilation=dil)
+    rdx, rdw, rdb = _loop_backward(dout, x, w, stride, pads, dil, pv)
+    np.testing.assert_allclose(dx, rdx, atol=1e-12)
+    np.testing.assert_allclose(dw, rdw, atol=1e-12)
+    np.testing.assert_allclose(db, rdb, atol=1e-12)
+
+
+def test_plan_layout_choice():
+    g = conv_mod.geometry((32, 32), (3, 3))
+    plan = conv_mod._Plan((256, 8, 32, 32), g, 4)
+    assert plan.full and plan.pcols == 30 * 32 and plan.length == 29 * 32 + 30
+    assert plan.block * plan.ck * plan.pcols * 4 <= conv_mod._BLOCK_BYTES
+    g = conv_mod.geometry((32, 32), (3, 3), stride=2)
+    assert not conv_mod._Plan((1, 1, 32, 32), g, 8).full
+
+
+def test_non_contiguous_input():
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(3, 2, 12, 10))[:, :, ::2, 1:]
+    w = rng.normal(size=(2, 2, 2, 3))
+    want = ref_conv(x, w, (1, 1), ((0, 0), (0, 0)))
+    np.testing.assert_allclose(conv(x, w), want, atol=1e-12)
+    with forced(1, 1.5):
+        np.testing.assert_allclose(conv(x, w), want, atol=1e-12)
+
+
+def test_scratch_reuse_between_calls_and_threads():
+    """Work arrays are kept between calls (per thread): results never depend on earlier calls."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(11)
+    cases = []
+    for n, c, h, w_, f, k, pad in [(3, 2, 9, 8, 3, 3, 1), (1, 1, 5, 5, 2, 2, 0),
+                                   (4, 3, 7, 11, 2, 3, 2), (2, 1, 6, 6, 4, 1, 0)]:
+        x = rng.normal(size=(n, c, h, w_))
+        w = rng.normal(size=(f, c, k, k))
+        want = ref_conv(x, w, (1, 1), ((pad, pad), (pad, pad)))
+        dout = rng.normal(size=want.shape)
+        cases.append((x, w, pad, want, dout, _loop_backward(dout, x, w, (1, 1),
+                                                           ((pad, pad), (pad, pad)), (1, 1), 0.0)))
+
+    def check(case):
+        x, w, pad, want, dout, (rdx, rdw, rdb) = case
+        np.testing.assert_allclose(conv(x, w, padding=pad), want, atol=1e-12)
+        dx, dw, db = conv_backward(dout, x, w, padding=pad)
+        np.testing.assert_allclose(dx, rdx, atol=1e-12)
+        np.testing.assert_allclose(dw, rdw, atol=1e-12)
+        return True
+
+    for _ in range(2):  # big, small, big again: stale scratch contents must not leak
+        for case in cases + cases[::-1]:
+            check(case)
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(check, cases * 6))
+    # The output is a fresh array, never a view of the scratch memory.
+    x, w = cases[0][0], cases[0][1]
+    y1 = conv(x, w)
+    y2 = conv(x, w)
+    assert not np.shares_memory(y1, y2)
