@@ -179,7 +179,7 @@ VARIANTS: tuple[Variant, ...] = (
 ......#..
 .........
 """),
-    _v("o_tall", "O", "rotation", "O turned 90 degrees after stretching (a tall oval)", """
+    _v("o_tall", "O", "rotation", "a wide oval turned 90 degrees: tall and narrow", """
 ...###...
 ..#...#..
 ..#...#..

@@ -1,0 +1,71 @@
+"""The lesson's pictures: the canonical X and O are the lecture's, and the trickier variants the
+lecture names (translation, scaling, rotation, weight) exist for both letters, all 9x9 of +-1."""
+
+import subprocess
+import sys
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from cnn_tui.lesson.data import IMAGES, VARIANTS, drawing, picture
+from cnn_tui.lesson.network import lecture_pipeline, variant_report
+
+
+def test_every_picture_is_9x9_of_plus_minus_one():
+    for v in VARIANTS:
+        assert v.image.shape == (9, 9), v.name
+        assert set(np.unique(v.image)) <= {-1, 1}, v.name
+        assert v.label in ("X", "O")
+
+
+def test_two_variants_of_each_kind_for_each_letter():
+    counts = Counter((v.label, v.kind) for v in VARIANTS if v.kind != "canonical")
+    for label in ("X", "O"):
+        for kind in ("translation", "scaling", "rotation", "weight"):
+            assert counts[(label, kind)] >= 2, (label, kind)
+
+
+def test_names_are_unique_and_variants_differ_from_the_canonical_pictures():
+    names = [v.name for v in VARIANTS]
+    assert len(names) == len(set(names))
+    for v in VARIANTS:
+        if v.kind != "canonical":
+            canonical = IMAGES[v.label.lower()]
+            assert (v.image != canonical).any(), v.name
+
+
+def test_translations_are_the_canonical_picture_moved():
+    # x_right: every ink pixel of X moved one column right (by hand: X has no ink in column 8).
+    x = IMAGES["x"]
+    moved = np.full_like(x, -1)
+    moved[:, 1:] = x[:, :-1]
+    assert (IMAGES["x_right"] == moved).all()
+    o = IMAGES["o"]
+    down = np.full_like(o, -1)
+    down[1:, :] = o[:-1, :]
+    assert (IMAGES["o_down"] == down).all()
+
+
+def test_picture_and_drawing_round_trip():
+    art = "#.\n.#"
+    assert picture(art).tolist() == [[1, -1], [-1, 1]]
+    assert drawing(picture(art)) == art
+
+
+@pytest.mark.parametrize("name, expected", [("x", "X"), ("o", "O")])
+def test_canonical_pictures_are_predicted_right(name, expected):
+    assert lecture_pipeline(IMAGES[name]).prediction == expected
+
+
+def test_variant_report_covers_every_picture_and_judges_by_label():
+    rows = variant_report()
+    assert [v.name for v, _, _ in rows] == [v.name for v in VARIANTS]
+    for v, res, ok in rows:
+        assert ok == (res.prediction == v.label and not res.tie)
+
+
+def test_python_dash_m_runs_the_cli():
+    out = subprocess.run([sys.executable, "-m", "cnn_tui", "--version"], capture_output=True,
+                         text=True, check=True)
+    assert "0.1.0" in out.stdout
