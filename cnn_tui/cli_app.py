@@ -1,12 +1,60 @@
-"""Commands that open the Textual app (placeholder until the simulator lands)."""
+"""Commands that open the Textual app: the lesson (``cnn-tui``) and ``cnn-tui run``.
+
+Only click is imported here at module level; Textual and NumPy load inside the commands.
+"""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+import click
+
+SCREEN_NAMES = ("literal", "features", "filtering", "convolution", "padding", "edges", "relu",
+                "pooling", "stacking", "votes", "params", "quiz")
 
 
-def open_lesson() -> int:
-    import click
+def open_lesson(start: str = "literal") -> int:
+    """Open the step-through simulator in this terminal."""
+    from cnn_tui.tui.app import CnnTuiApp
 
-    click.echo("The lesson app is not built yet; try 'cnn-tui pipeline --image x'.", err=True)
-    return 2
+    CnnTuiApp(start=start).run()
+    return 0
+
+
+@click.command()
+@click.option("--headless", is_flag=True,
+              help="Drive the app without a terminal and print the final screen as plain text.")
+@click.option("--screen", default="literal", show_default=True, metavar="NAME",
+              help=f"Where to start: {', '.join(SCREEN_NAMES)}.")
+@click.option("--size", default="100x36", show_default=True, metavar="WxH",
+              help="Terminal size for --headless, e.g. 80x24.")
+@click.option("--keys", default=None, metavar='"KEY KEY ..."',
+              help='Textual key names to press, e.g. "right right n".')
+@click.option("--script", default=None, metavar="FILE",
+              help="A script: press/type/expect/snapshot/svg, one per line; # comments.")
+@click.option("--svg", default=None, metavar="PATH", help="Save an SVG screenshot at the end.")
+def run(headless, screen, size, keys, script, svg):
+    """Open the app on a screen, or drive it headless (for scripts, tests and docs).
+
+    \b
+    Examples:
+      cnn-tui run --screen pooling
+      cnn-tui run --headless --screen convolution --keys "right right"
+      cnn-tui run --headless --script demo.txt --svg demo.svg
+    """
+    from cnn_tui.cli import BadInput
+
+    if screen not in SCREEN_NAMES:
+        raise BadInput(f"unknown screen {screen!r}; choose one of {', '.join(SCREEN_NAMES)}")
+    if not headless:
+        if keys or script or svg:
+            raise BadInput("--keys, --script and --svg need --headless")
+        return open_lesson(screen)
+    from cnn_tui.headless import HeadlessError, parse_size, run_headless
+
+    try:
+        wh = parse_size(size)
+    except HeadlessError as exc:
+        raise BadInput(str(exc)) from None
+    return run_headless(screen, wh, keys, script, svg)
+
+
+COMMANDS: list = [run]

@@ -22,6 +22,10 @@ POSITIVE = (0xB3, 0x58, 0x06)   # PuOr orange
 NEGATIVE = (0x54, 0x27, 0x88)   # PuOr purple
 OUTLINE = "#00a6d6"             # the current window
 HIGHLIGHT = "#ffd21f"           # the current output cell
+# On pictures the window keeps ink and paper readable: a dark and a light tint of the outline.
+OUTLINE_INK = "#005b7a"
+OUTLINE_PAPER = "#9fe3f7"
+PADDING_BG = "#8c8c8c"          # padded border cells of a picture
 
 
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
@@ -53,12 +57,14 @@ def matrix_text(values, *, style: str | None = None, scale: float | None = None,
                 outline: Iterable[tuple[int, int]] = (),
                 highlight: Iterable[tuple[int, int]] = (),
                 dim: Iterable[tuple[int, int]] = (),
-                formatter: Callable[[float], str] | None = None) -> Text:
+                formatter: Callable[[float], str] | None = None, gap: int = 2) -> Text:
     """A 2-D matrix as one coloured ``Text``.
 
     ``style``: number style (``lecture``, ``fraction``, ``number``); default picks ``number`` for
-    whole-number matrices. ``outline`` cells are drawn with a bright frame colour (the window),
-    ``highlight`` cells in yellow (the output cell), ``dim`` cells faded (padding).
+    whole-number matrices. ``outline`` cells are drawn with a bright frame colour (the window;
+    on pictures a dark or light tint of it, so ink stays ink), ``highlight`` cells in yellow
+    (the output cell), ``dim`` cells faded (padding; grey on pictures). ``gap``: blank columns
+    around each value (2: one on each side; 1: one before it, for narrow screens).
     """
     a = np.asarray(values, dtype=float)
     if a.ndim == 1:
@@ -80,15 +86,60 @@ def matrix_text(values, *, style: str | None = None, scale: float | None = None,
                 fg, bg = (PAPER, INK) if v > 0 else (INK, PAPER)
             else:
                 fg, bg = value_colours(v, scale)
-            label = f" {s:>{width}} "
+            label = " " * (gap - gap // 2) + f"{s:>{width}}" + " " * (gap // 2)
             bold = False
+            is_dim = (r, c) in dim
+            if pic and is_dim:
+                fg, bg = "#e0e0e0", PADDING_BG
             if (r, c) in highlight:
                 fg, bg, bold = "#000000", HIGHLIGHT, True
             elif (r, c) in outline:
-                fg, bg, bold = "#000000", OUTLINE, True
-            if (r, c) in dim:
+                if pic:
+                    ink = v > 0 and not is_dim
+                    fg, bg, bold = ("#ffffff", OUTLINE_INK, True) if ink else (
+                        "#000000", OUTLINE_PAPER, True)
+                else:
+                    fg, bg, bold = "#000000", OUTLINE, True
+            if is_dim and not pic:
                 fg = "#777777"
             text.append(label, Style(color=fg, bgcolor=bg, bold=bold))
         if r < len(strings) - 1:
+            text.append("\n")
+    return text
+
+
+def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
+                 highlight: Iterable[tuple[int, int]] = (),
+                 dim: Iterable[tuple[int, int]] = (), mark: str = "<>") -> Text:
+    """A picture (positive = ink) as one ``Text``, two columns per pixel.
+
+    Cells carry characters as well as colours, so the picture survives a monochrome terminal and
+    plain-text export: ink ``██``, paper blank, the window ``▓▓`` (ink) / ``░░`` (paper),
+    ``highlight`` cells (a cursor, a mismatch) ``mark`` on yellow, ``dim`` (padding) ``··``.
+    """
+    a = np.asarray(values, dtype=float)
+    if a.ndim == 1:
+        a = a[None, :]
+    outline, highlight, dim = set(outline), set(highlight), set(dim)
+    text = Text(no_wrap=True, overflow="crop")
+    for r in range(a.shape[0]):
+        for c in range(a.shape[1]):
+            ink = bool(a[r, c] > 0)
+            cell = (r, c)
+            if cell in highlight:
+                label, style = mark, Style(color="#000000", bgcolor=HIGHLIGHT, bold=True)
+            elif cell in dim:
+                label = "▓▓" if cell in outline else "··"
+                style = Style(color=OUTLINE_PAPER if cell in outline else "#e0e0e0",
+                              bgcolor=PADDING_BG)
+            elif cell in outline:
+                label = "▓▓" if ink else "░░"
+                style = Style(color="#002c3d", bgcolor=OUTLINE_INK) if ink else Style(
+                    color=OUTLINE_INK, bgcolor=OUTLINE_PAPER)
+            else:
+                label = "██" if ink else "  "
+                style = Style(color=INK, bgcolor=INK) if ink else Style(color=PAPER, bgcolor=PAPER)
+            text.append(label, style)
+        if r < a.shape[0] - 1:
             text.append("\n")
     return text

@@ -1,0 +1,1 @@
+"""The Textual app (imported lazily: only when the lesson or the quiz opens)."""

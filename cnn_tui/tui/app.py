@@ -1,0 +1,63 @@
+"""The cnn-tui Textual app: the step-through simulator of the X's and O's lecture."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from cnn_tui.lesson.chapters import CHAPTER_IDS
+from cnn_tui.lesson.model import LessonModel
+from cnn_tui.tui.commands import LessonCommands
+from cnn_tui.tui.screens.lesson import LessonScreen
+
+SCREENS = CHAPTER_IDS + ("quiz",)
+
+
+class CnnTuiApp(App[None]):
+    """Opens on chapter ``start`` (a chapter id) or on the quiz (``start="quiz"``)."""
+
+    TITLE = "cnn-tui"
+    SUB_TITLE = "how a convolutional network sees"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {LessonCommands}
+    BINDINGS = [Binding("q", "quit", "Quit")]
+
+    def __init__(self, start: str = "literal", quiz_options: dict | None = None, *,
+                 picture: str = "x", feature: str = "diag", play_interval: float = 0.3,
+                 **kw) -> None:
+        if start not in SCREENS:
+            raise ValueError(f"unknown screen {start!r}; choose one of {', '.join(SCREENS)}")
+        super().__init__(**kw)
+        self.start = start
+        self.quiz_options = quiz_options
+        self.model = LessonModel(chapter=start if start != "quiz" else "literal",
+                                 picture=picture, feature=feature)
+        self.lesson = LessonScreen(self.model, play_interval=play_interval)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.lesson)
+        if self.start == "quiz":
+            self.open_quiz()
+
+    def open_quiz(self) -> None:
+        """Push the quiz engineer's screen (``cnn_tui.tui.screens.quiz.make_quiz_screen``)."""
+        try:
+            from cnn_tui.tui.screens.quiz import make_quiz_screen
+        except ImportError:
+            self.notify("The quiz is not available in this build yet.", severity="warning")
+            self.lesson.message = "The quiz is not available in this build yet."
+            self.lesson.redraw()
+            return
+        self.push_screen(make_quiz_screen(self.quiz_options))
+
+    async def goto_chapter(self, chapter: str) -> None:
+        while len(self.screen_stack) > 1 and self.screen is not self.lesson:
+            self.pop_screen()
+        await self.lesson.goto_chapter(chapter)
+
+    def set_picture(self, name: str) -> None:
+        self.lesson._act(self.model.set_picture, name)
+
+    def set_feature(self, name: str) -> None:
+        """A feature (diag, x, anti) or an edge kernel (horizontal, vertical, deg45, deg135)."""
+        self.lesson._act(self.model.set_feature, name)

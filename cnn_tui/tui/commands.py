@@ -1,0 +1,36 @@
+"""Command-palette entries: jump to any chapter, pick a picture, open the quiz."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from cnn_tui.lesson.chapters import CHAPTERS
+from cnn_tui.lesson.data import EDGE_TITLES, FEATURE_TITLES, VARIANTS
+
+
+class LessonCommands(Provider):
+    """Palette entries: ``Chapter 4: ...``, ``Open the quiz``, ``Picture: x_right``, ``Feature: anti``."""
+
+    def _commands(self):
+        app = self.app
+        for i, ch in enumerate(CHAPTERS, 1):
+            yield (f"Chapter {i}: {ch.title}", partial(app.goto_chapter, ch.id),
+                   f"jump to the {ch.id} chapter")
+        yield ("Open the quiz", app.open_quiz, "convolutions by hand, graded")
+        for v in VARIANTS:
+            yield (f"Picture: {v.name}", partial(app.set_picture, v.name), v.description)
+        for name, title in {**FEATURE_TITLES, **EDGE_TITLES}.items():
+            yield (f"Feature: {name}", partial(app.set_feature, name), title)
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,56 @@
+"""The help screen: every key, and what the current chapter teaches."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from cnn_tui.lesson.chapters import CHAPTER_BY_ID, CHAPTER_IDS, GLOBAL_KEYS
+
+
+def help_text(chapter_id: str) -> Text:
+    ch = CHAPTER_BY_ID[chapter_id]
+    t = Text()
+    t.append(f"Chapter {CHAPTER_IDS.index(chapter_id) + 1}/{len(CHAPTER_IDS)}: {ch.title}\n",
+             style="bold")
+    t.append(ch.more + "\n\n")
+    if ch.keys:
+        t.append("Keys in this chapter\n", style="bold underline")
+        for key, what in ch.keys:
+            t.append(f"  {key:<16}", style="bold #00a6d6")
+            t.append(f"{what}\n")
+        t.append("\n")
+    t.append("Everywhere\n", style="bold underline")
+    for key, what in GLOBAL_KEYS:
+        t.append(f"  {key:<16}", style="bold #00a6d6")
+        t.append(f"{what}\n")
+    t.append("\nescape, ? or q closes this help.", style="dim")
+    return t
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 96; height: 90%;
+        border: round $accent; background: $panel; padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,question_mark,q", "close", "Close help"),
+    ]
+
+    def __init__(self, chapter_id: str) -> None:
+        super().__init__()
+        self.chapter_id = chapter_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(help_text(self.chapter_id), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

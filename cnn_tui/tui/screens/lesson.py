@@ -1,0 +1,357 @@
+"""The lesson screen: a title line, the chapter's explanation, its panel, a status line, a footer.
+
+Key bindings call the model's actions (``cnn_tui.lesson.model``) and then redraw the panel from
+the model. The same bindings are what the headless runner presses.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from cnn_tui.lesson.chapters import CHAPTER_BY_ID, CHAPTER_IDS
+from cnn_tui.lesson.model import LessonModel, ModelError
+from cnn_tui.tui.widgets.matrix import MatrixView
+from cnn_tui.tui.widgets.panels import PANELS, ChapterPanel
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+# Which chapters each optional action belongs to (hidden from the footer elsewhere).
+ONLY_IN = {
+    "play": {"filtering", "convolution", "padding", "relu", "pooling", "stacking"},
+    "jump": {"filtering", "convolution", "padding", "pooling", "params"},
+    "stride": {"padding"},
+    "padding": {"padding"},
+    "pad_value": {"padding"},
+    "pool_op": {"pooling"},
+    "feature": {"features", "filtering", "convolution", "padding", "edges", "relu", "pooling",
+                "stacking"},
+    "reset": {"filtering", "convolution", "padding", "relu", "pooling", "stacking"},
+    "edit": set(CHAPTER_IDS) - {"params", "relu", "pooling", "stacking"},
+    "picture": set(CHAPTER_IDS) - {"params"},
+}
+EDIT_ONLY = {"cursor", "toggle_pixel"}
+
+
+class LessonScreen(Screen[None]):
+    """Every chapter of the lesson, one panel at a time."""
+
+    AUTO_FOCUS = ""  # keys go to the screen's bindings; the prompt takes focus only when shown
+
+    BINDINGS = [
+        Binding("right", "step", "Step"),
+        Binding("left", "back", "Back", show=False),
+        Binding("space", "play", "Play"),
+        Binding("n", "next_chapter", "Next"),
+        Binding("p", "prev_chapter", "Prev", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("i", "picture", "Picture", show=False),
+        Binding("f", "feature", "Feature"),
+        Binding("e", "edit", "Draw", show=False),
+        Binding("d", "fractions", "Fractions", show=False),
+        Binding("g", "jump", "Go"),
+        Binding("plus,equals_sign", "stride(1)", "Stride", key_display="+"),
+        Binding("minus", "stride(-1)", "Stride-", key_display="-", show=False),
+        Binding("right_square_bracket", "padding(1)", "Pad", key_display="]"),
+        Binding("left_square_bracket", "padding(-1)", "Pad-", key_display="[", show=False),
+        Binding("v", "pad_value", "Value"),
+        Binding("o", "pool_op", "Max/avg"),
+        Binding("r", "reset", "Reset", show=False),
+        Binding("z", "quiz", "Quiz", show=False),
+        Binding("up", "cursor(-1, 0)", "Up", show=False),
+        Binding("down", "cursor(1, 0)", "Down", show=False),
+        Binding("enter", "toggle_pixel", "Toggle", show=False),
+        Binding("escape", "escape", "Done", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    LessonScreen { layout: vertical; }
+    LessonScreen #main { height: 1fr; width: 1fr; }
+    LessonScreen #title { height: 1; width: 1fr; background: $primary; color: $text; }
+    LessonScreen #explain { height: auto; max-height: 3; width: 1fr; color: $text-muted; }
+    LessonScreen #stage { height: 1fr; width: 1fr; overflow: hidden hidden; }
+    LessonScreen #status { height: 1; width: 1fr; background: $boost; }
+    LessonScreen #prompt { display: none; height: 1; border: none; padding: 0 1; }
+    LessonScreen #prompt.shown { display: block; }
+    LessonScreen.prompting #status { display: none; }
+    LessonScreen #too-small {
+        display: none; width: 1fr; height: 1fr; content-align: center middle;
+    }
+    LessonScreen.too-small #too-small { display: block; }
+    LessonScreen.too-small #main { display: none; }
+    LessonScreen.too-small Footer { display: none; }
+    """
+
+    def __init__(self, model: LessonModel, play_interval: float = 0.3) -> None:
+        super().__init__()
+        self.model = model
+        self.play_interval = play_interval
+        self.message = ""
+        self._timer = None
+        self._panel_chapter: str | None = None
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        with Vertical(id="main"):
+            yield Static(id="title")
+            yield Static(id="explain")
+            yield Container(id="stage")
+            yield Static(id="status")
+            prompt = Input(id="prompt")
+            prompt.cursor_blink = False
+            prompt.disabled = True
+            yield prompt
+        yield Static(id="too-small")
+        footer = Footer(show_command_palette=False)
+        footer.compact = True
+        yield footer
+
+    async def on_mount(self) -> None:
+        self._check_size()
+        await self._mount_panel()
+
+    def on_resize(self, event) -> None:
+        self._check_size()
+        self.redraw()
+
+    def _check_size(self) -> None:
+        w, h = self.app.size
+        small = w < MIN_WIDTH or h < MIN_HEIGHT
+        self.set_class(small, "too-small")
+        if small:
+            self.query_one("#too-small", Static).update(Text(
+                f"cnn-tui needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT} characters; "
+                f"this one is {w}x{h}. Please make the window larger (q quits).",
+                justify="center"))
+
+    @property
+    def panel(self) -> ChapterPanel | None:
+        panels = self.query(ChapterPanel)
+        return panels.first() if panels else None
+
+    async def _mount_panel(self) -> None:
+        stage = self.query_one("#stage", Container)
+        if self._panel_chapter != self.model.chapter:
+            await stage.remove_children()
+            await stage.mount(PANELS[self.model.chapter]())
+            self._panel_chapter = self.model.chapter
+            self.refresh_bindings()
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Draw every widget of the current chapter from the model."""
+        if not self.is_mounted:
+            return
+        m = self.model
+        ch = CHAPTER_BY_ID[m.chapter]
+        width = self.app.size.width
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(f" {m.chapter_index + 1}/{len(CHAPTER_IDS)} ", style="bold reverse")
+        title.append(f" {ch.title} ", style="bold")
+        info = [f"picture {m.picture}"]
+        if m.chapter in ONLY_IN["feature"]:
+            info.append(f"edge {m.edge}" if m.chapter == "edges" else f"feature {m.feature}")
+        info.append("fractions" if m.style == "fraction" else "decimals")
+        if self._timer is not None:
+            info.append("▶ playing")
+        if m.editing:
+            info.append("✎ editing")
+        title.append(" · ".join(info), style="italic")
+        self.query_one("#title", Static).update(title)
+        self.query_one("#explain", Static).update(ch.text)
+        panel = self.panel
+        if panel is not None and panel.chapter_id == m.chapter:
+            panel.show(m, width)
+            status = self.message or panel.status(m)
+        else:
+            status = self.message
+        style = "bold #ffffff on #a01010" if self.message else ""
+        self.query_one("#status", Static).update(Text(f" {status}", style=style, no_wrap=True,
+                                                      overflow="ellipsis"))
+
+    def say(self, message: str) -> None:
+        """Show a one-line message (an error or a hint) in the status line."""
+        self.message = message
+        self.redraw()
+
+    def _act(self, fn, *args) -> None:
+        self.message = ""
+        try:
+            fn(*args)
+        except ModelError as exc:
+            self.message = str(exc)
+        self.redraw()
+
+    # ------------------------------------------------------------------ bindings
+    def check_action(self, action: str, parameters) -> bool | None:
+        ch = self.model.chapter
+        if action in EDIT_ONLY or (action == "play" and self.model.editing):
+            return self.model.editing
+        if action in ONLY_IN:
+            return ch in ONLY_IN[action]
+        return True
+
+    def action_step(self) -> None:
+        self._act(self.model.step)
+
+    def action_back(self) -> None:
+        self._act(self.model.back)
+
+    async def action_next_chapter(self) -> None:
+        self.stop_play()
+        self.message = ""
+        if not self.model.next_chapter():
+            self.message = "This is the last chapter; p goes back, z opens the quiz."
+        await self._mount_panel()
+
+    async def action_prev_chapter(self) -> None:
+        self.stop_play()
+        self.message = ""
+        if not self.model.prev_chapter():
+            self.message = "This is the first chapter; n goes to the next one."
+        await self._mount_panel()
+
+    async def goto_chapter(self, chapter: str) -> None:
+        self.stop_play()
+        self.message = ""
+        self.model.set_chapter(chapter)
+        await self._mount_panel()
+
+    def action_play(self) -> None:
+        m = self.model
+        if m.editing:
+            self._act(m.toggle_pixel)
+            return
+        if self._timer is not None:
+            self.stop_play()
+            self.redraw()
+            return
+        if not m.steps_through:
+            self.say("Nothing to play in this chapter; right and left step through it.")
+            return
+        if m.at_end:
+            m.reset()
+        self.message = ""
+        self._timer = self.set_interval(self.play_interval, self._tick)
+        self.redraw()
+
+    def _tick(self) -> None:
+        if not self.model.step() or self.model.at_end:
+            self.stop_play()
+        self.redraw()
+
+    def stop_play(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    @property
+    def playing(self) -> bool:
+        return self._timer is not None
+
+    def action_help(self) -> None:
+        from cnn_tui.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.model.chapter))
+
+    def action_picture(self) -> None:
+        self._act(self.model.next_picture)
+
+    def action_feature(self) -> None:
+        self._act(self.model.next_feature)
+
+    def action_edit(self) -> None:
+        self._act(self.model.toggle_edit)
+        if self.model.editing:
+            self.say("Drawing: arrows move the yellow cursor, space/enter or a click toggles a "
+                     "pixel, e or escape ends.")
+        self.refresh_bindings()
+
+    def action_cursor(self, dr: int, dc: int) -> None:
+        self._act(self.model.move_cursor, dr, dc)
+
+    def action_toggle_pixel(self) -> None:
+        self._act(self.model.toggle_pixel)
+
+    def action_fractions(self) -> None:
+        self._act(self.model.toggle_style)
+
+    def action_stride(self, delta: int) -> None:
+        self._act(self.model.set_stride, self.model.stride + delta)
+
+    def action_padding(self, delta: int) -> None:
+        self._act(self.model.set_padding, self.model.padding + delta)
+
+    def action_pad_value(self) -> None:
+        self._act(self.model.next_pad_value)
+
+    def action_pool_op(self) -> None:
+        self._act(self.model.toggle_pool_op)
+
+    def action_reset(self) -> None:
+        self.stop_play()
+        self._act(self.model.reset)
+
+    def action_quiz(self) -> None:
+        self.stop_play()
+        self.app.open_quiz()
+
+    def action_escape(self) -> None:
+        prompt = self.query_one("#prompt", Input)
+        if prompt.has_class("shown"):
+            self._hide_prompt()
+        elif self.model.editing:
+            self.action_edit()
+        elif self.message:
+            self.say("")
+
+    def action_jump(self) -> None:
+        prompt = self.query_one("#prompt", Input)
+        prompt.placeholder = ("layer sizes, e.g. 20,20,20,1 (enter to apply, escape to cancel)"
+                              if self.model.chapter == "params" else
+                              "output cell as row,col from 0, e.g. 3,4 (enter, or escape)")
+        prompt.value = ""
+        prompt.disabled = False
+        prompt.add_class("shown")
+        self.add_class("prompting")
+        prompt.focus()
+
+    def _hide_prompt(self) -> None:
+        prompt = self.query_one("#prompt", Input)
+        prompt.remove_class("shown")
+        self.remove_class("prompting")
+        prompt.disabled = True
+        self.set_focus(None)
+
+    @on(Input.Submitted, "#prompt")
+    def _prompt_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        self._hide_prompt()
+        parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+        try:
+            numbers = [int(p) for p in parts]
+        except ValueError:
+            self.say(f"could not read {text!r}: type whole numbers separated by commas, e.g. 3,4")
+            return
+        if self.model.chapter == "params":
+            self._act(self.model.set_custom_sizes, numbers)
+            return
+        if len(numbers) != 2:
+            self.say(f"could not read {text!r}: type a row and a column, e.g. 3,4")
+            return
+        self._act(self.model.jump_to, tuple(numbers))
+
+    @on(MatrixView.CellClicked)
+    def _cell_clicked(self, event: MatrixView.CellClicked) -> None:
+        if event.view.id == "image":
+            if not self.model.editing:
+                self.model.toggle_edit()
+                self.refresh_bindings()
+            self._act(self.model.toggle_pixel, (event.row, event.col))
+        elif event.view.id == "map" and self.model.chapter == "convolution":
+            self._act(self.model.jump_to, (event.row, event.col))

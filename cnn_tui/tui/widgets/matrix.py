@@ -1,0 +1,94 @@
+"""One matrix = one widget: a caption line and the grid, as a single Rich ``Text``.
+
+The grid comes from :func:`cnn_tui.render.matrix_text`; this widget only knows where each cell
+sits on screen so that a mouse click can be mapped back to ``(row, col)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Static
+
+from cnn_tui.render import matrix_text
+from cnn_tui.render import picture_text as _picture_text
+
+
+def blank(_: float) -> str:
+    return ""
+
+
+def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
+                 highlight: Iterable[tuple[int, int]] = (),
+                 dim: Iterable[tuple[int, int]] = (), mark: str = "<>") -> Text:
+    """A ±1 picture as ink and paper, two columns per pixel (square on most terminals)."""
+    return _picture_text(values, outline=outline, highlight=highlight, dim=dim, mark=mark)
+
+
+def heat_text(values, *, scale: float | None = None, outline=(), highlight=()) -> Text:
+    """Values as colour only (two columns per cell): for thumbnails and narrow screens."""
+    return matrix_text(values, picture=False, formatter=blank, cell_width=1, gap=1, scale=scale,
+                       outline=outline, highlight=highlight)
+
+
+def values_text(values, style: str, *, scale: float | None = None, gap: int = 2, outline=(),
+                highlight=(), cell_width: int | None = None) -> Text:
+    """Values printed in ``style`` (``lecture`` 0.55, ``fraction`` 5/9) on the diverging palette."""
+    a = np.asarray(values, dtype=float)
+    if style == "lecture" and a.size and np.all(np.isfinite(a)) and np.all(a == np.round(a)):
+        style = "number"
+    return matrix_text(a, style=style, scale=scale, gap=gap, outline=outline, picture=False,
+                       highlight=highlight, cell_width=cell_width)
+
+
+def text_width(text: Text) -> int:
+    return max((len(line) for line in text.plain.split("\n")), default=0)
+
+
+class MatrixView(Static):
+    """A caption over one matrix, rendered as one ``Text``; clicks report the cell."""
+
+    DEFAULT_CSS = """
+    MatrixView {
+        width: auto;
+        height: auto;
+        margin: 0 1 0 0;
+    }
+    """
+
+    class CellClicked(Message):
+        def __init__(self, view: MatrixView, row: int, col: int) -> None:
+            super().__init__()
+            self.view = view
+            self.row = row
+            self.col = col
+
+    def __init__(self, *args, clickable: bool = False, **kw) -> None:
+        super().__init__("", *args, **kw)
+        self.clickable = clickable
+        self._shape: tuple[int, int] = (0, 0)
+        self._cell_chars = 2
+        self._caption_lines = 1
+
+    def show(self, caption: str | Text, grid: Text, shape: tuple[int, int],
+             cell_chars: int = 2) -> None:
+        cap = caption if isinstance(caption, Text) else Text(caption, style="bold")
+        cap.no_wrap = True
+        cap.overflow = "crop"
+        self._shape = shape
+        self._cell_chars = cell_chars
+        self._caption_lines = len(cap.plain.split("\n"))
+        self.update(Text.assemble(cap, "\n", grid, no_wrap=True, overflow="crop"))
+
+    def on_click(self, event) -> None:
+        if not self.clickable:
+            return
+        row = event.y - self._caption_lines
+        col = event.x // self._cell_chars
+        rows, cols = self._shape
+        if 0 <= row < rows and 0 <= col < cols:
+            event.stop()
+            self.post_message(self.CellClicked(self, row, col))
