@@ -18,7 +18,7 @@ from cnn_tui import engine
 from cnn_tui.lesson.chapters import CHAPTER_IDS
 from cnn_tui.lesson.data import (EDGE_KERNELS, FEATURES, FUTURE_VALUES, IMAGES, STRONG,
                                  VARIANT_BY_NAME, VARIANTS, VECTOR_LENGTH)
-from cnn_tui.lesson.network import lecture_pipeline
+from cnn_tui.lesson.network import lecture_pipeline, variant_report
 
 PICTURES: tuple[str, ...] = tuple(v.name for v in VARIANTS)
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
@@ -30,7 +30,9 @@ PADDINGS = (0, 2)
 PAD_VALUES: tuple[float, ...] = (0.0, -1.0, 1.0)
 FILTER_STAGES: tuple[str, ...] = ("line up", "multiply", "add", "divide", "result")
 STACK_STAGES: tuple[str, ...] = ("picture", "feature map", "ReLU", "pooled", "pooled again")
-VOTE_SOURCES: tuple[str, ...] = ("picture", "future")
+# What the votes chapter shows: the picture's 12 values, the lecture's "future values", or the
+# hand-wired network's verdict on every picture of the lesson (the variant report).
+VOTE_SOURCES: tuple[str, ...] = ("picture", "future", "report")
 
 
 @dataclass(frozen=True)
@@ -529,6 +531,11 @@ class LessonModel:
     @property
     def prediction(self) -> str:
         return engine.predict(self.votes)
+
+    @property
+    def variant_report(self):
+        """Every lesson picture with the network's verdict: ``[(variant, result, right), ...]``."""
+        return self._memo(("report",), variant_report)
 
     @property
     def vote_weights(self) -> tuple[list[str], np.ndarray]:

@@ -478,3 +478,23 @@ async def test_key_mashing_never_breaks_the_app():
             assert isinstance(app.screen, LessonScreen)
         text = screen_text(app)
         assert "/11" in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("size", [(100, 36), (80, 24)])
+async def test_votes_report_lists_every_picture_with_the_canonical_ones_right(size):
+    from cnn_tui.lesson.data import VARIANTS
+
+    app = make("votes")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("right", "right")
+        assert app.model.vote_source == "report"
+        text = screen_text(app)
+        # The lecture: image x votes X 1.00 and O 5/9 (0.55 as printed); image o the reverse.
+        assert re.search(r"\bx\s+X → X\s+1\.00\s+0\.55 ✓ right", text)
+        assert re.search(r"\bo\s+O → O\s+0\.55\s+1\.00 ✓ right", text)
+        listed = re.findall(r"\b(\w+)\s+[XO] → (?:X|O|tie)\b", text)
+        assert sorted(listed) == sorted(v.name for v in VARIANTS)
+        assert re.search(rf"(\d+) of {len(VARIANTS)} right", text)
+        await pilot.press("right")  # and round again to the picture's own values
+        assert app.model.vote_source == "picture"
+        assert "prediction:  X" in screen_text(app)

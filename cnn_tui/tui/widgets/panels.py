@@ -496,6 +496,12 @@ class VotesPanel(ChapterPanel):
     """
 
     def show(self, model: LessonModel, width: int) -> None:
+        side = self.query_one(".side")
+        if model.vote_source == "report":
+            side.display = False
+            self.query_one("#table", Static).update(self.report_text(model, width))
+            return
+        side.display = True
         vec = model.vote_vector
         names, w = model.vote_weights
         feats = list(FEATURES)
@@ -535,8 +541,44 @@ class VotesPanel(ChapterPanel):
         b.append(f" {model.prediction} ", style="bold reverse")
         self.query_one("#bars", Static).update(b)
 
+    @staticmethod
+    def report_text(model: LessonModel, width: int) -> Text:
+        """The network's verdict on every picture, in two columns when the terminal is wide."""
+        rows = model.variant_report
+        right = sum(ok for _, _, ok in rows)
+        t = Text()
+        t.append("The hand-wired network on every picture of the lesson: ", style="bold")
+        t.append(f"{right} of {len(rows)} right\n", style="bold")
+        t.append("(what a person sees → what the network says, from the votes X and O)\n\n",
+                 style="dim")
+        cells = []
+        for v, res, ok in rows:
+            says = "tie" if res.tie else res.prediction
+            cell = Text()
+            cell.append(f"{v.name:<9}", style="bold reverse" if v.name == model.picture else "")
+            cell.append(f" {v.label} → {says:<3} ")
+            cell.append(f"{model.fmt(res.votes['X']):>5} {model.fmt(res.votes['O']):>5} ",
+                        style="dim")
+            cell.append("✓ right" if ok else "✗ wrong",
+                        style="bold green" if ok else "bold red")
+            cells.append(cell)
+        cols = 2 if width >= 70 else 1
+        per = -(-len(cells) // cols)
+        for r in range(per):
+            for c in range(cols):
+                i = c * per + r
+                if i < len(cells):
+                    if c:
+                        t.append("   ")
+                    t.append_text(cells[i])
+            t.append("\n")
+        t.append("\nThe three features only look for thin diagonal strokes: a plus sign has none,"
+                 "\nand thick strokes grow new edges. Press i to see any picture's values.",
+                 style="dim")
+        return t
+
     def status(self, model):
-        return "right/left: the picture's values / the lecture's new values · i: next picture"
+        return "right/left: picture · new values · every picture   i: next picture"
 
 
 def _val_style(v: float) -> str:
