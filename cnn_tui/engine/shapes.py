@@ -83,17 +83,25 @@ def as_padding(padding: PadSpec, nd: int) -> tuple[tuple[int, int], ...]:
     return tuple(pairs)
 
 
-def conv_output_size(n: int, k: int, stride: int = 1, pad_before: int = 0, pad_after: int = 0,
-                     dilation: int = 1) -> int:
-    """Output length along one axis: ``floor((n + pb + pa - dilation*(k-1) - 1) / stride) + 1``."""
+def _span_and_padded(n: int, k: int, stride: int, pad_before: int, pad_after: int,
+                     dilation: int, what: str) -> tuple[int, int]:
+    """The window's span and the padded length along one axis, after checking they fit."""
     span = dilation * (k - 1) + 1
     padded = n + pad_before + pad_after
     if stride < 1:
         raise EngineError(f"stride must be at least 1, got {stride}")
     if span > padded:
+        how = f"spanning {span} with dilation {dilation}" if dilation > 1 else f"{span} wide"
         raise EngineError(
-            f"the kernel (spanning {span} with dilation {dilation}) is larger than the padded "
-            f"input ({padded}); use a smaller kernel or more padding")
+            f"the {what} ({how}) is larger than the padded input ({padded}); use a smaller "
+            f"{what} or more padding")
+    return span, padded
+
+
+def conv_output_size(n: int, k: int, stride: int = 1, pad_before: int = 0, pad_after: int = 0,
+                     dilation: int = 1) -> int:
+    """Output length along one axis: ``floor((n + pb + pa - dilation*(k-1) - 1) / stride) + 1``."""
+    span, padded = _span_and_padded(n, k, stride, pad_before, pad_after, dilation, "kernel")
     return (padded - span) // stride + 1
 
 
@@ -105,13 +113,8 @@ def pool_output_size(n: int, k: int, stride: int, pad_before: int = 0, pad_after
     border are kept (7 -> 4 for a 2-wide window with stride 2), but — as in PyTorch — a window
     must start inside the input or its leading padding.
     """
-    span = dilation * (k - 1) + 1
-    padded = n + pad_before + pad_after
-    if stride < 1:
-        raise EngineError(f"stride must be at least 1, got {stride}")
-    if span > padded:
-        raise EngineError(
-            f"the pooling window ({span}) is larger than the padded input ({padded})")
+    span, padded = _span_and_padded(n, k, stride, pad_before, pad_after, dilation,
+                                     "pooling window")
     if not ceil_mode:
         return (padded - span) // stride + 1
     out = math.ceil((padded - span) / stride) + 1
