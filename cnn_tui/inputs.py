@@ -5,7 +5,6 @@ Every problem raises :class:`InputError` with one sentence that says what is wro
 
 from __future__ import annotations
 
-import math
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -17,35 +16,39 @@ class InputError(ValueError):
     """Bad input from the user."""
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_UNSIGNED = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
 
 
 def parse_number(token: str, where: str = "") -> float:
-    """``"3"``, ``"-0.5"``, ``"5/9"`` -> float; NaN, infinity and words are refused."""
-    t = token.strip()
+    """The one number grammar of cnn-tui, for matrices and quiz answers alike.
+
+    An integer (``19``, ``-3``), a decimal (``0.55``, ``-.11``) or a fraction with a positive
+    denominator (``5/9``, ``-1/9``); a typographic minus (``−``) counts as ``-``. NaN, infinity,
+    exponents and words are refused with one sentence saying what to type instead.
+    """
+    t = token.strip().replace("\u2212", "-")
     at = f" {where}" if where else ""
+    if not t:
+        raise InputError(f"an empty value{at}: type a number such as 19, 0.55 or 5/9")
+    num, slash, den = (part.strip() for part in t.partition("/"))
+    if not _DECIMAL.match(num) or (slash and not _UNSIGNED.match(den)):
+        low = t.lower().lstrip("+-")
+        if low == "nan":
+            raise InputError(f"NaN{at} is not a number a matrix can hold")
+        if low in ("inf", "infinity"):
+            raise InputError(f"infinity{at} is not allowed; use a finite number")
+        raise InputError(f"{token.strip()!r}{at} is not a number: type an integer (19), a "
+                         f"decimal (0.55) or a fraction (5/9)")
     try:
-        if "/" in t:
-            num, den = t.split("/", 1)
-            if not (_NUMBER.match(num.strip()) and _NUMBER.match(den.strip())):
-                raise ValueError
-            value = float(Fraction(num.strip()) / Fraction(den.strip()))
-        else:
-            if not _NUMBER.match(t):
-                raise ValueError
-            value = float(t)
+        value = Fraction(num) / Fraction(den) if slash else Fraction(num)
+        result = float(value)
     except ZeroDivisionError:
-        raise InputError(f"{token!r}{at} divides by zero") from None
-    except ValueError:
-        if t.lower() in ("nan", "+nan", "-nan"):
-            raise InputError(f"NaN{at} is not a number a matrix can hold") from None
-        if t.lower().lstrip("+-") in ("inf", "infinity"):
-            raise InputError(f"infinity{at} is not allowed; use a finite number") from None
-        raise InputError(f"{token!r}{at} is not a number (use integers, decimals or fractions "
-                         f"like 5/9)") from None
-    if not math.isfinite(value):
-        raise InputError(f"{token!r}{at} is too large")
-    return value
+        raise InputError(f"{token.strip()!r}{at} divides by zero: the bottom of a fraction "
+                         f"cannot be 0") from None
+    except OverflowError:
+        raise InputError(f"{token.strip()!r}{at} is too large") from None
+    return result
 
 
 def parse_matrix(text: str, what: str = "matrix") -> np.ndarray:

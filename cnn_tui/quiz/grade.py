@@ -13,13 +13,13 @@ The rule (also written in ``puzzles/README.md``):
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from fractions import Fraction
+
+from cnn_tui.engine.fmt import truncate
+from cnn_tui.inputs import InputError, parse_number
 
 TOLERANCE = 0.005
 _EPS = 1e-9
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
 class NotANumber(ValueError):
@@ -27,35 +27,14 @@ class NotANumber(ValueError):
 
 
 def parse_answer(text: str) -> float:
-    """``"19"``, ``"-0.11"``, ``"5/9"``, ``"-1/9"`` -> float; else raise :class:`NotANumber`."""
-    t = text.strip().replace("−", "-")
-    if not t:
-        raise NotANumber("the cell is empty: type a number such as 19, 0.55 or 5/9")
+    """``"19"``, ``"-0.11"``, ``"5/9"``, ``"-1/9"`` -> float; else raise :class:`NotANumber`.
+
+    The grammar is the project's one number grammar, :func:`cnn_tui.inputs.parse_number`.
+    """
     try:
-        if "/" in t:
-            num, den = (p.strip() for p in t.split("/", 1))
-            if not (_DECIMAL.match(num) and _DECIMAL.match(den.lstrip("+"))) or den.startswith("-"):
-                raise ValueError
-            if Fraction(den) == 0:
-                raise NotANumber(f"{text.strip()!r} divides by zero: the bottom of a fraction "
-                                 f"cannot be 0")
-            return float(Fraction(num) / Fraction(den))
-        if not _DECIMAL.match(t):
-            raise ValueError
-        return float(Fraction(t))
-    except ValueError as exc:
-        if isinstance(exc, NotANumber):
-            raise
-        raise NotANumber(f"{text.strip()!r} is not a number: type an integer (19), a decimal "
-                         f"(0.55) or a fraction (5/9)") from None
-
-
-def _two_decimals_cut(v: float) -> float:
-    scaled = v * 100
-    near = round(scaled)
-    if abs(scaled - near) < 1e-6:
-        scaled = near
-    return math.trunc(scaled) / 100
+        return parse_number(text)
+    except InputError as exc:
+        raise NotANumber(str(exc)) from None
 
 
 def is_whole(v: float) -> bool:
@@ -70,7 +49,7 @@ def accepts(answer: float, truth: float) -> bool:
         return abs(answer - truth) < _EPS
     if abs(answer - truth) <= TOLERANCE + _EPS:
         return True
-    for form in (_two_decimals_cut(truth), round(truth, 2)):
+    for form in (truncate(truth, 2), round(truth, 2)):
         if abs(answer - form) < _EPS:
             return True
     return False
