@@ -90,6 +90,9 @@ class QuizSession:
         return self.progress.get(pid).attempts if self.progress else 0
 
     def hints_used(self, pid: str) -> int:
+        """Hints revealed so far, including those revealed in earlier sittings (they stay shown)."""
+        if pid not in self.hints_shown and self.progress is not None:
+            return self.progress.get(pid).hints
         return self.hints_shown.get(pid, 0)
 
     # --- navigation -------------------------------------------------------------------------------
@@ -117,7 +120,7 @@ class QuizSession:
     def next_hint(self) -> tuple[int, str] | None:
         """Reveal one more hint: ``(number, text)``, or None when every hint is shown."""
         p = self.puzzle
-        n = self.hints_shown.get(p.id, 0)
+        n = self.hints_used(p.id)
         if n >= len(p.hints):
             return None
         self.hints_shown[p.id] = n + 1
@@ -128,7 +131,7 @@ class QuizSession:
         return n + 1, p.hints[n]
 
     def shown_hints(self) -> list[str]:
-        return self.puzzle.hints[: self.hints_shown.get(self.puzzle.id, 0)]
+        return self.puzzle.hints[: self.hints_used(self.puzzle.id)]
 
     def working(self, cell: tuple[int, int]) -> str:
         return self.puzzle.working(*cell)
@@ -153,10 +156,11 @@ class QuizSession:
         right = sum(results.values())
         total = len(results)
         solved = right == total
-        if self.progress is not None:
+        if self.progress is not None and not self.progress.get(p.id).solved:
+            # Checking a puzzle again after solving it is practice: it is not another attempt.
             rec = self.progress.record(p.id)
             rec.attempts += 1
-            rec.solved = rec.solved or solved
+            rec.solved = solved
             self._save()
         if solved:
             self.session_solved.add(p.id)
