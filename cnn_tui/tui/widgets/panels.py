@@ -469,9 +469,9 @@ class StackingPanel(ChapterPanel):
             detail.show(f"stage {stage + 1}: {STACK_STAGES[stage]} ({f})",
                         values_text(m, model.style, scale=1.0, cell_width=5, gap=gap), m.shape)
         vec = res.vector.reshape(len(res.conv), -1)
-        names = " · ".join(res.conv)
+        names = ", ".join(res.conv)
         self.query_one("#vector", MatrixView).show(
-            f"the {VECTOR_LENGTH} values ({names})",
+            f"{VECTOR_LENGTH} values ({names})",
             values_text(vec, model.style, scale=1.0, cell_width=5, gap=1), vec.shape)
 
     def status(self, model):
