@@ -3,7 +3,9 @@ lecture names (translation, scaling, rotation, weight) exist for both letters, a
 
 import subprocess
 import sys
+import tomllib
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -58,11 +60,42 @@ def test_canonical_pictures_are_predicted_right(name, expected):
     assert lecture_pipeline(IMAGES[name]).prediction == expected
 
 
-def test_variant_report_covers_every_picture_and_judges_by_label():
+def _loop_pipeline(image, features, strong):
+    """The lecture's network in plain Python loops (independent of the engine)."""
+    def conv_mean(img, f):
+        n, k = len(img), len(f)
+        return [[sum(img[r + i][c + j] * f[i][j] for i in range(k) for j in range(k)) / (k * k)
+                 for c in range(n - k + 1)] for r in range(n - k + 1)]
+
+    def pool_ceil(m):  # 2x2, stride 2, partial windows kept
+        n = len(m)
+        return [[max(m[i][j] for i in range(r, min(r + 2, n)) for j in range(c, min(c + 2, n)))
+                 for c in range(0, n, 2)] for r in range(0, n, 2)]
+
+    vector = []
+    for f in features:
+        m = [[max(0.0, v) for v in row] for row in conv_mean(image, f)]
+        vector += [v for row in pool_ceil(pool_ceil(m)) for v in row]
+    return {name: sum(vector[i] for i in pos) / len(pos) for name, pos in strong.items()}
+
+
+def test_variant_report_matches_a_plain_loop_network():
+    golden = tomllib.loads((Path(__file__).parent / "golden" / "lecture.toml").read_text())
+    feats = [golden["features"][n] for n in ("diag", "x", "anti")]
+    strong = {"X": golden["votes"]["x_strong"], "O": golden["votes"]["o_strong"]}
     rows = variant_report()
     assert [v.name for v, _, _ in rows] == [v.name for v in VARIANTS]
+    wrong = set()
     for v, res, ok in rows:
-        assert ok == (res.prediction == v.label and not res.tie)
+        votes = _loop_pipeline(v.image.tolist(), feats, strong)
+        assert res.votes == pytest.approx(votes, abs=1e-12), v.name
+        expected = max(votes, key=votes.get)
+        tie = abs(votes["X"] - votes["O"]) < 1e-12
+        assert ok == (expected == v.label and not tie), v.name
+        if not ok:
+            wrong.add(v.name)
+    # What the lesson tells the learner: the plus sign, the bold X and the heavy O fool it.
+    assert wrong == {"x_plus", "x_bold", "o_heavy"}
 
 
 def test_python_dash_m_runs_the_cli():

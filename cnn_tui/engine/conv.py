@@ -19,7 +19,7 @@ from itertools import product as _iproduct
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .shapes import EngineError, as_padding, as_tuple, conv_output_size
+from .shapes import EngineError, as_padding, as_tuple, check_cells, conv_output_size
 
 MODES = ("sum", "mean")
 
@@ -81,6 +81,7 @@ def pad(x: np.ndarray, pads, value: float = 0.0) -> np.ndarray:
         return x
     lead = x.ndim - len(pads)
     shape = x.shape[:lead] + tuple(n + b + a for n, (b, a) in zip(x.shape[lead:], pads))
+    check_cells(shape)
     out = np.full(shape, value, dtype=x.dtype)
     inner = (slice(None),) * lead + tuple(slice(b, b + n) for n, (b, _) in zip(x.shape[lead:], pads))
     out[inner] = x
@@ -356,5 +357,19 @@ def conv_single(image, kernel, stride=1, padding=0, pad_value: float = 0.0, dila
     if image.ndim != kernel.ndim:
         raise EngineError(
             f"the input has {image.ndim} axes but the kernel has {kernel.ndim}; they must match")
-    y = conv(image[None, None], kernel[None, None], None, stride, padding, pad_value, dilation, mode)
-    return y[0, 0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = conv(image[None, None], kernel[None, None], None, stride, padding, pad_value,
+                 dilation, mode)
+    return finite(y[0, 0])
+
+
+def finite(y: np.ndarray) -> np.ndarray:
+    """``y`` itself, or a clear error when a sum overflowed to infinity.
+
+    Used on the single-picture paths (calculators, lesson, quiz); the batched hot path leaves
+    overflow to IEEE arithmetic, as NumPy does.
+    """
+    if not np.all(np.isfinite(y)):
+        raise EngineError("the result overflows: the values are too large to add up; use "
+                          "smaller numbers")
+    return y

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .conv import _as_float, conv
+from .conv import _as_float, conv, finite
 from .layers import predict, relu, vote
 from .pool import max_pool
 from .shapes import EngineError
@@ -40,7 +40,8 @@ def run_pipeline(image, features: Mapping[str, np.ndarray], strong: Mapping[str,
         raise EngineError(f"the image must be a 2-D matrix, got {img.ndim} axes")
     names = list(features)
     w = np.stack([_as_float(features[n], f"feature {n!r}") for n in names])[:, None]
-    c = conv(img[None, None], w, mode="mean")
+    with np.errstate(over="ignore", invalid="ignore"):
+        c = finite(conv(img[None, None], w, mode="mean"))
     r = relu(c)
     p1 = max_pool(r, pool_window, pool_stride, ceil_mode=True)
     p2 = max_pool(p1, pool_window, pool_stride, ceil_mode=True)

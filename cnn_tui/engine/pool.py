@@ -14,7 +14,7 @@ from itertools import product as _iproduct
 
 import numpy as np
 
-from .conv import ConvGeometry, _as_float, pad, windows
+from .conv import ConvGeometry, _as_float, finite, pad, windows
 from .shapes import EngineError, as_padding, as_tuple, pool_output_size
 
 OPS = ("max", "avg")
@@ -208,5 +208,7 @@ def pool_single(a, op: str = "max", kernel=2, stride=None, padding=0, ceil_mode:
     a = _as_float(a, "input")
     nd = a.ndim
     k = as_tuple(kernel, nd, "pool window")
-    return pool(a[None, None], op, kernel=k, stride=stride, padding=padding,
-                ceil_mode=ceil_mode, dilation=dilation)[0, 0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = pool(a[None, None], op, kernel=k, stride=stride, padding=padding,
+                   ceil_mode=ceil_mode, dilation=dilation)[0, 0]
+    return finite(out)

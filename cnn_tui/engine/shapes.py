@@ -18,6 +18,20 @@ class EngineError(ValueError):
     """An impossible setting or a bad input for an engine operation."""
 
 
+# Settings beyond these are typing mistakes, not experiments: refuse them with a sentence rather
+# than let NumPy overflow a C long or try to allocate gigabytes.
+MAX_SETTING = 1_000_000          # stride, dilation, padding (per side)
+MAX_CELLS = 50_000_000           # values in one padded input (400 MB of float64)
+
+
+def check_cells(shape, what: str = "the padded input") -> None:
+    """Refuse arrays of more than :data:`MAX_CELLS` values with one clear sentence."""
+    cells = math.prod(int(n) for n in shape)
+    if cells > MAX_CELLS:
+        raise EngineError(f"{what} would hold {cells:,} values, more than the {MAX_CELLS:,} "
+                          f"this engine works with; use less padding or a smaller input")
+
+
 def as_tuple(value: IntOrSeq, nd: int, name: str, minimum: int = 1) -> tuple[int, ...]:
     """Expand ``value`` (one int or ``nd`` ints) to a tuple of ``nd`` ints, each ``>= minimum``."""
     if isinstance(value, (int,)) or (hasattr(value, "__index__") and not isinstance(value, bool)):
@@ -37,6 +51,8 @@ def as_tuple(value: IntOrSeq, nd: int, name: str, minimum: int = 1) -> tuple[int
     for v in items:
         if v < minimum:
             raise EngineError(f"{name} must be at least {minimum}, got {v}")
+        if v > MAX_SETTING:
+            raise EngineError(f"{name} must be at most {MAX_SETTING:,}, got {v:,}")
     return items
 
 
@@ -80,6 +96,9 @@ def as_padding(padding: PadSpec, nd: int) -> tuple[tuple[int, int], ...]:
     for before, after in pairs:
         if before < 0 or after < 0:
             raise EngineError(f"padding cannot be negative, got {before, after}")
+        if max(before, after) > MAX_SETTING:
+            raise EngineError(f"padding must be at most {MAX_SETTING:,}, got "
+                              f"{max(before, after):,}")
     return tuple(pairs)
 
 
