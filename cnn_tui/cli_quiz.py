@@ -24,8 +24,8 @@ def _bad(message: str):
 @click.option("--start", metavar="ID", help="Open this puzzle first (see 'cnn-tui puzzles list').")
 @click.option("--random", "random_", is_flag=True,
               help="Practise on fresh random puzzles of every kind (progress is not saved).")
-@click.option("--seed", type=int, metavar="N",
-              help="With --random: the same N gives the same puzzles.")
+@click.option("--seed", type=click.IntRange(min=0), metavar="N",
+              help="With --random: the same N (0 or more) gives the same puzzles.")
 @click.option("--reset", is_flag=True, help="Forget all saved progress (asks first).")
 @click.option("--yes", "-y", is_flag=True, help="With --reset: do not ask for confirmation.")
 def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
@@ -63,7 +63,7 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
         from cnn_tui.quiz.progress import puzzles_dir as locate
         from cnn_tui.quiz.puzzle import load_dir
 
-        folder = locate(puzzles_dir)
+        folder = _existing_folder(locate(puzzles_dir))
         cur = load_dir(folder)
         if not cur.puzzles:
             raise _bad(f"no usable puzzles in {folder}; run 'cnn-tui puzzles check {folder}'")
@@ -75,10 +75,21 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
     except ImportError:
         from cnn_tui.tui.screens.quiz import QuizApp
 
-        QuizApp(options).run()
-        return 0
-    CnnTuiApp(start="quiz", quiz_options=options).run()
-    return 0
+        app = QuizApp(options)
+    else:
+        app = CnnTuiApp(start="quiz", quiz_options=options)
+    app.run()
+    # A crash inside the app (Textual prints it) must not look like success to a script.
+    return app.return_code or 0
+
+
+def _existing_folder(folder):
+    """``folder`` if it is a folder; a path that does not exist or is a file is bad input."""
+    if not folder.exists():
+        raise _bad(f"there is no folder {folder}")
+    if not folder.is_dir():
+        raise _bad(f"{folder} is not a folder of puzzle files")
+    return folder
 
 
 @click.group()
@@ -91,12 +102,13 @@ def puzzles():
 def puzzles_check(directory):
     """Validate every puzzle file: schema, shapes, ids, hints and stated answers.
 
-    Prints one line per problem as 'file: what is wrong' and exits 1 if there is any.
+    Prints one line per problem as 'file: what is wrong' and exits 1 if there is any (a
+    folder that does not exist is a usage error: exit 2).
     """
     from cnn_tui.quiz.progress import puzzles_dir as locate
     from cnn_tui.quiz.puzzle import load_dir
 
-    folder = locate(directory)
+    folder = _existing_folder(locate(directory))
     cur = load_dir(folder)
     for name, what in cur.problems:
         click.echo(f"{name}: {what}")
@@ -117,7 +129,7 @@ def puzzles_list(directory):
     from cnn_tui.quiz.progress import puzzles_dir as locate
     from cnn_tui.quiz.puzzle import load_dir
 
-    cur = load_dir(locate(directory))
+    cur = load_dir(_existing_folder(locate(directory)))
     for i, p in enumerate(cur.puzzles, 1):
         click.echo(f"{i:>3}  {p.id:<24} {p.title}")
     for name, what in cur.problems:

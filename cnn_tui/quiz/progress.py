@@ -1,6 +1,8 @@
 """Progress through the curriculum, stored as JSON in the user's data directory.
 
-* Written atomically: a temporary file in the same folder, then ``os.replace``.
+* Written atomically: a temporary file in the same folder, then ``os.replace``. Before writing,
+  the file on disk is read again and merged (solved if either says so, the larger attempts and
+  hints, ids only the file has kept), so two quiz sessions at once do not undo each other.
 * Ids that the current ``puzzles/`` no longer has are kept in the file but ignored, so a
   renamed or removed puzzle never breaks the quiz (and comes back if the puzzle does).
 * A damaged file is moved aside as ``progress.json.damaged-<timestamp>`` and the quiz starts
@@ -114,8 +116,36 @@ class Progress:
         return {"version": VERSION, "current": self.current,
                 "puzzles": {k: r.to_json() for k, r in sorted(self.records.items())}}
 
+    def _on_disk(self) -> dict[str, Record] | None:
+        """The records in the file as it is now, or None if it is missing, unreadable or damaged
+        (a damaged file is left for :meth:`load` to set aside; saving simply replaces it)."""
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(raw, dict) or not isinstance(raw.get("puzzles", {}), dict):
+                return None
+            return {str(k): _record(v) for k, v in raw.get("puzzles", {}).items()}
+        except (OSError, UnicodeDecodeError, ValueError):  # DamagedProgress is a ValueError
+            return None
+
+    def merge_from_disk(self) -> None:
+        """Fold in what another sitting saved since we loaded: solved if either says so, the
+        larger count of attempts and of hints, and ids that only the file has."""
+        disk = self._on_disk()
+        if not disk:
+            return
+        for pid, theirs in disk.items():
+            mine = self.records.get(pid)
+            if mine is None:
+                self.records[pid] = theirs
+                continue
+            mine.solved = mine.solved or theirs.solved
+            mine.attempts = max(mine.attempts, theirs.attempts)
+            mine.hints = max(mine.hints, theirs.hints)
+
     def save(self) -> None:
-        """Write atomically: a temporary file in the same folder, then ``os.replace``."""
+        """Merge with the file on disk (two quiz windows at once lose nothing), then write
+        atomically: a temporary file in the same folder, then ``os.replace``."""
+        self.merge_from_disk()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.path.parent)
         try:

@@ -80,12 +80,23 @@ def _avg_pool(rng, n):
             "hints": ["A full window divides by 4; a window of the last row covers only 2 pixels."]}
 
 
+def indefinite_article(n: int) -> str:
+    """'a' or 'an' before the number ``n`` read aloud: an 8, an 11, an 18, an 80, an 11000."""
+    digits = str(abs(int(n)))
+    if digits.startswith("8"):
+        return "an"  # eight, eighty, eight hundred, eight thousand...
+    if len(digits) % 3 == 2 and digits[:2] in ("11", "18"):
+        return "an"  # eleven, eighteen, eleven thousand, eighteen million...
+    return "a"
+
+
 def _output_size(rng, n):
     size = int(rng.integers(6, 17))
     k = int(rng.choice([2, 3, 5]))
     p = int(rng.integers(0, 3))
     return {"kind": "output_size", "title": "Output sizes",
-            "question": f"A {size}x{size} input, a {k}x{k} kernel and padding {p}: how many "
+            "question": f"{indefinite_article(size).capitalize()} {size}x{size} input, "
+                        f"{indefinite_article(k)} {k}x{k} kernel and padding {p}: how many "
                         f"outputs per side for each stride?",
             "n": size, "kernel": k, "padding": p, "stride": [1, 2, 3],
             "hints": ["floor((n + 2 x padding - kernel) / stride) + 1."]}

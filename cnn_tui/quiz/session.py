@@ -46,15 +46,15 @@ class QuizSession:
         self.session_solved: set[str] = set()
         self.save_error = ""
         self.index = 0
-        target = start or (progress.current if progress else None)
-        if target:
-            i = curriculum.index_of(target)
-            if i is not None:
-                self.index = i
-            elif start:
+        if start:
+            i = curriculum.index_of(start)
+            if i is None:
                 raise KeyError(start)
+            self.index = i
+        elif progress and progress.current and curriculum.index_of(progress.current) is not None:
+            self.index = curriculum.index_of(progress.current)
         elif progress:
-            # Resume at the first unsolved puzzle.
+            # Resume at the first unsolved puzzle (also when the saved one no longer exists).
             for i, p in enumerate(self.puzzles):
                 if not progress.get(p.id).solved:
                     self.index = i

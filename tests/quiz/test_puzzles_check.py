@@ -126,8 +126,9 @@ def test_every_problem_gets_its_own_line(tmp_path):
 
 
 def test_missing_folder_and_empty_folder(tmp_path):
-    r = run("puzzles", "check", str(tmp_path / "nope"))
-    assert r.exit_code == 1 and "no such folder of puzzles" in r.stdout
+    r = run("puzzles", "check", str(tmp_path / "nope"))  # bad input: one line, exit 2
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.strip() == f"cnn-tui: error: there is no folder {tmp_path / 'nope'}"
     r = run("puzzles", "check", str(tmp_path))
     assert r.exit_code == 1 and "no puzzle files" in r.stdout
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -61,3 +63,23 @@ def test_random_answers_match_plain_loops(seed):
         elif p.kind == "vote":
             assert np.allclose(p.answer[0], [quizref.mean_at(x[0], [0, 3, 4, 9, 10]),
                                              quizref.mean_at(x[0], [1, 2, 8, 11])])
+        elif p.kind == "output_size":
+            # The numbers come from the question the learner reads; the strides from the labels.
+            m = re.search(r"(\d+)x\1 input, a (\d+)x\2 kernel and padding (\d+)", p.question)
+            assert m, p.question
+            n, k, pad = (int(g) for g in m.groups())
+            strides = [int(label.split()[-1]) for label in p.col_labels]
+            assert strides == [1, 2, 3]
+            assert p.answer.tolist() == [[float((n + 2 * pad - k) // s + 1) for s in strides]]
+        elif p.kind == "params":
+            mlp = re.search(r"MLP (\d+) -> (\d+) -> (\d+) -> 1 with biases", p.question)
+            cnv = re.search(r"(\d+) filters of (\d+)x\2 on 3 channels with biases", p.question)
+            assert mlp and cnv, p.question
+            a, b, c = (int(g) for g in mlp.groups())
+            f, k = (int(g) for g in cnv.groups())
+            dense = (a + 1) * b + (b + 1) * c + (c + 1) * 1  # weights plus one bias per output
+            conv_layer = f * (3 * k * k + 1)                 # each filter: 3 x k x k, plus a bias
+            assert p.col_labels == ["MLP", "conv"]
+            assert p.answer.tolist() == [[float(dense), float(conv_layer)]]
+        else:
+            pytest.fail(f"no plain-loop check for random puzzle {p.title!r} (kind {p.kind})")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -94,6 +95,29 @@ class PuzzleList(ModalScreen[int | None]):
         self.dismiss(None)
 
 
+def fit_head(left: str, short_left: str, rights: list[str], width: int) -> Text:
+    """One line of at most ``width`` cells: ``left`` padded, two spaces, then the longest of
+    ``rights`` (longest first) that still leaves the left part some room. As the width shrinks
+    the title is cut with an ellipsis, then the right part shrinks, then the title goes
+    (``short_left``, the position in the curriculum, stays), and at last only ``short_left``
+    is kept, cut if even that does not fit. Never raises, whatever the width."""
+    width = max(1, width)
+    enough = min(cell_len(left), cell_len(short_left) + 12)  # the position and a bit of title
+    for right in rights:
+        room = width - cell_len(right) - 2
+        if room >= enough:
+            if cell_len(left) > room:
+                left = set_cell_size(left, room - 1) + "…"
+            return Text(set_cell_size(left, room) + "  " + right)
+    for right in rights:
+        room = width - cell_len(right) - 2
+        if room >= cell_len(short_left):
+            return Text(set_cell_size(short_left, room) + "  " + right)
+    if cell_len(short_left) > width:
+        return Text(set_cell_size(short_left, max(0, width - 1)) + "…")
+    return Text(short_left)
+
+
 class QuizScreen(Screen):
     DEFAULT_CSS = """
     QuizScreen { layout: vertical; }
@@ -175,14 +199,19 @@ class QuizScreen(Screen):
         status = "✓ solved" if s.is_solved(p.id) else "unsolved"
         tries = s.attempts(p.id)
         extra = f" · tries {tries}" if not s.random else ""
-        right = (f"{status}{extra} · hints {s.hints_used(p.id)}/{len(p.hints)} · "
-                 f"score {s.solved_count()}/{len(s.puzzles)}")
-        left = f"{mode} {s.index + 1}/{len(s.puzzles)} · {p.title}"
-        width = max(20, self.size.width - 2)
-        room = width - len(right) - 2
-        if len(left) > room:
-            left = left[: max(0, room - 1)] + "…"
-        head.update(Text(f"{left:<{room}}  {right}"))
+        hints = f"hints {s.hints_used(p.id)}/{len(p.hints)}"
+        score = f"score {s.solved_count()}/{len(s.puzzles)}"
+        position = f"{mode} {s.index + 1}/{len(s.puzzles)}"
+        head.update(fit_head(f"{position} · {p.title}", position, [
+            f"{status}{extra} · {hints} · {score}",
+            f"{status} · {hints} · {score}",
+            f"{hints} · {score}",
+            score,
+        ], self.size.width - 2))
+
+    def on_resize(self, event) -> None:
+        if self.is_mounted:
+            self.update_head()
 
     def show_puzzle(self) -> None:
         s = self.session
@@ -379,8 +408,11 @@ def build_session(options: dict | None = None) -> tuple[QuizSession, list[str]]:
     try:
         session = QuizSession(cur, progress, start=start)
     except KeyError:
-        notices.append(f"There is no puzzle with id {start!r}; starting at the first puzzle.")
         session = QuizSession(cur, progress)
+        where = (f'opening puzzle {session.index + 1}, "{session.puzzle.title}"'
+                 if session.puzzles else "there are no puzzles to open")
+        notices.append(f"There is no puzzle with id {start!r} (run 'cnn-tui puzzles list' to "
+                       f"see the ids); {where}.")
     return session, notices
 
 
