@@ -11,12 +11,13 @@ SCREEN_NAMES = ("literal", "features", "filtering", "convolution", "padding", "e
                 "pooling", "stacking", "votes", "params", "quiz")
 
 
-def open_lesson(start: str = "literal") -> int:
-    """Open the step-through simulator in this terminal."""
+def open_lesson(start: str = "literal", quiz_options: dict | None = None) -> int:
+    """Open the step-through simulator in this terminal; the app's return code (1 if it crashed)."""
     from cnn_tui.tui.app import CnnTuiApp
 
-    CnnTuiApp(start=start).run()
-    return 0
+    app = CnnTuiApp(start=start, quiz_options=quiz_options)
+    app.run()
+    return app.return_code or 0
 
 
 @click.command()
@@ -31,7 +32,10 @@ def open_lesson(start: str = "literal") -> int:
 @click.option("--script", default=None, metavar="FILE",
               help="A script: press/type/expect/snapshot/svg, one per line; # comments.")
 @click.option("--svg", default=None, metavar="PATH", help="Save an SVG screenshot at the end.")
-def run(headless, screen, size, keys, script, svg):
+@click.option("--data-dir", default=None, metavar="DIR",
+              help="Where the quiz keeps progress (default: $CNN_TUI_DATA_DIR, then your user "
+                   "data directory; with --headless, a temporary folder).")
+def run(headless, screen, size, keys, script, svg, data_dir):
     """Open the app on a screen, or drive it headless (for scripts, tests and docs).
 
     \b
@@ -47,14 +51,15 @@ def run(headless, screen, size, keys, script, svg):
     if not headless:
         if keys or script or svg:
             raise BadInput("--keys, --script and --svg need --headless")
-        return open_lesson(screen)
+        return open_lesson(screen, {"data_dir": data_dir} if data_dir else None)
     from cnn_tui.headless import HeadlessError, parse_size, run_headless
 
     try:
         wh = parse_size(size)
     except HeadlessError as exc:
         raise BadInput(str(exc)) from None
-    return run_headless(screen, wh, keys, script, svg)
+    app_kwargs = {"quiz_options": {"data_dir": data_dir}} if data_dir else None
+    return run_headless(screen, wh, keys, script, svg, app_kwargs=app_kwargs)
 
 
 COMMANDS: list = [run]

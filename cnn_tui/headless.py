@@ -15,6 +15,7 @@ stderr with exit status 2, before the app starts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -111,12 +112,26 @@ def screen_text(app) -> str:
     return "\n".join(lines)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a synced temporary file in the same folder.
+
+    The file gets the mode a plain ``open()`` would give it (0o666 less the umask), not
+    mkstemp's 0o600.
+    """
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".cnn-tui-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+            fh.flush()
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -124,10 +139,27 @@ def write_atomic(path: str, text: str) -> None:
         raise
 
 
+def save_svg(path: str, text: str) -> None:
+    """:func:`write_atomic`, with any OSError turned into one line for the user."""
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise HeadlessError(f"cannot write the SVG {path!r}: {exc.strerror or exc}") from None
+
+
 def _check_svg_path(path: str, where: str) -> None:
+    """Refuse up front a target that cannot be written: a folder, a missing or read-only parent."""
+    if os.path.isdir(path):
+        raise HeadlessError(f"{where}: cannot write the SVG {path!r}: it is a folder; "
+                            "give a file name such as out.svg")
     directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
+    if not os.path.exists(directory):
         raise HeadlessError(f"{where}: cannot write {path!r}: folder {directory!r} does not exist")
+    if not os.path.isdir(directory):
+        raise HeadlessError(f"{where}: cannot write {path!r}: {directory!r} is not a folder")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise HeadlessError(f"{where}: cannot write {path!r}: folder {directory!r} is not "
+                            "writable")
 
 
 async def _drive(app, size, steps: list[Step], svg: str | None, out) -> int:
@@ -165,13 +197,13 @@ async def _drive(app, size, steps: list[Step], svg: str | None, out) -> int:
                 print(screen_text(app), file=out)
                 print(file=out)
             elif step.action == "svg":
-                write_atomic(step.arg, app.export_screenshot())
+                save_svg(step.arg, app.export_screenshot())
         if not app._exit:
             last = screen_text(app)
             if svg:
                 last_svg = app.export_screenshot()
     if svg and last_svg:
-        write_atomic(svg, last_svg)
+        save_svg(svg, last_svg)
     print(last, file=out)
     return code
 
@@ -182,6 +214,8 @@ def run_headless(screen: str, size: tuple[int, int], keys: str | None, script: s
 
     Prints the final screen as plain text on stdout and returns the exit code: 0, 1 when an
     ``expect`` fails, 2 for bad arguments or script lines (one line on stderr).
+    Unless the caller names a quiz data dir (``app_kwargs["quiz_options"]["data_dir"]``) or
+    ``$CNN_TUI_DATA_DIR`` is set, quiz progress goes to a temporary folder, never the user's own.
     """
     import asyncio
 
@@ -198,12 +232,16 @@ def run_headless(screen: str, size: tuple[int, int], keys: str | None, script: s
             try:
                 with open(script, encoding="utf-8") as fh:
                     text = fh.read()
+            except UnicodeDecodeError as exc:
+                raise HeadlessError(f"cannot read script {script!r}: it is not UTF-8 text "
+                                    f"(byte {exc.start} cannot be decoded)") from None
             except OSError as exc:
-                raise HeadlessError(f"cannot read script {script!r}: {exc.strerror}") from None
+                raise HeadlessError(f"cannot read script {script!r}: "
+                                    f"{exc.strerror or exc}") from None
             steps.extend(parse_script(text, os.path.basename(script)))
         for st in steps:
             if st.action == "svg":
-                _check_svg_path(st.arg, f"script line {st.line}")
+                _check_svg_path(st.arg, f"{os.path.basename(script or '')} line {st.line}")
         if svg:
             _check_svg_path(svg, "--svg")
     except HeadlessError as exc:
@@ -212,9 +250,21 @@ def run_headless(screen: str, size: tuple[int, int], keys: str | None, script: s
 
     from cnn_tui.tui.app import CnnTuiApp
 
-    try:
-        app = CnnTuiApp(start=screen, **(app_kwargs or {}))
-    except ValueError as exc:
-        print(f"cnn-tui: error: {exc}", file=sys.stderr)
-        return 2
-    return asyncio.run(_drive(app, size, steps, svg, sys.stdout))
+    kwargs = dict(app_kwargs or {})
+    quiz_options = dict(kwargs.get("quiz_options") or {})
+    with contextlib.ExitStack() as stack:
+        if not quiz_options.get("data_dir") and not os.environ.get("CNN_TUI_DATA_DIR"):
+            # A scripted run must not touch the learner's real quiz progress.
+            quiz_options["data_dir"] = stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="cnn-tui-headless-"))
+        kwargs["quiz_options"] = quiz_options
+        try:
+            app = CnnTuiApp(start=screen, **kwargs)
+        except ValueError as exc:
+            print(f"cnn-tui: error: {exc}", file=sys.stderr)
+            return 2
+        try:
+            return asyncio.run(_drive(app, size, steps, svg, sys.stdout))
+        except HeadlessError as exc:
+            print(f"cnn-tui: error: {exc}", file=sys.stderr)
+            return 2

@@ -237,8 +237,8 @@ class LessonModel:
         else:
             raise ModelError("this chapter has no window to move; try the convolution chapter")
         if not (0 <= r < rows and 0 <= c < cols):
-            raise ModelError(f"cell {r},{c} is outside the {rows}x{cols} output; "
-                             f"rows and columns count from 0 to {rows - 1} and {cols - 1}")
+            raise ModelError(f"{r},{c} is outside the {rows}x{cols} output: rows count from 0 "
+                             f"to {rows - 1}, columns from 0 to {cols - 1}")
         idx = r * cols + c
         if ch == "filtering":
             self.position = idx * len(FILTER_STAGES) + len(FILTER_STAGES) - 1
@@ -304,11 +304,19 @@ class LessonModel:
         self._changed()
 
     def set_custom_sizes(self, sizes) -> None:
+        # Messages stay short: the status line is one row of an 80-column terminal.
         try:
             sizes = tuple(int(s) for s in sizes)
+        except (TypeError, ValueError):
+            raise ModelError("layer sizes are whole numbers, e.g. 20,20,20,1") from None
+        if len(sizes) < 2:
+            raise ModelError("type at least two layer sizes (input, output), e.g. 20,20,20,1")
+        if any(s < 1 for s in sizes):
+            raise ModelError("every layer size must be at least 1, e.g. 20,20,20,1")
+        try:
             engine.dense_params(sizes)
         except (TypeError, ValueError) as exc:
-            raise ModelError(f"{exc}; type sizes like 20,20,20,1") from None
+            raise ModelError(f"{exc}; e.g. 20,20,20,1") from None
         self.custom_sizes = sizes
         self.params_index = len(PARAMS_EXAMPLES)
         self._changed()
@@ -530,7 +538,32 @@ class LessonModel:
 
     @property
     def prediction(self) -> str:
+        """The engine's choice (a tie goes to the first category; see :attr:`verdict`)."""
         return engine.predict(self.votes)
+
+    @property
+    def tie(self) -> bool:
+        """True when the two highest votes are equal (closer than 1e-12), as
+        :attr:`engine.PipelineResult.tie` decides it for a picture."""
+        if self.vote_source != "future":
+            return self.pipeline.tie
+        vals = sorted(self.votes.values(), reverse=True)
+        return len(vals) > 1 and abs(vals[0] - vals[1]) < 1e-12
+
+    @property
+    def verdict(self) -> str:
+        """What the network says: the predicted category, or ``"tie"``."""
+        return "tie" if self.tie else self.prediction
+
+    @property
+    def picture_label(self) -> str | None:
+        """What a person sees in the picture ("X" or "O"); None for a drawing."""
+        v = VARIANT_BY_NAME.get(self.picture)
+        return v.label if v is not None else None
+
+    @property
+    def compare_label(self) -> str:
+        return VARIANT_BY_NAME[self.compare].label
 
     @property
     def variant_report(self):

@@ -70,6 +70,26 @@ class ChapterPanel(Vertical):
 
 
 # ---------------------------------------------------------------------------------- 1 literal
+def _a(label: str) -> str:
+    """``"X"`` -> ``"an X"``: the letters' names (ex, oh) start with a vowel sound."""
+    return f"an {label}" if label[:1] in "AEFHILMNORSX" else f"a {label}"
+
+
+def literal_verdict(model: LessonModel, agree: int, disagree: int) -> str:
+    """The sentence under the comparison, true for the two pictures actually shown."""
+    if disagree == 0:
+        return "The pictures are identical."
+    head = f"{disagree} pixel{'s' if disagree != 1 else ''} (yellow) disagree. "
+    mine, other = model.picture_label, model.compare_label
+    if mine is None:
+        return head + ("A pixel-by-pixel check counts matching pixels; it cannot tell which "
+                       "letter your drawing shows.")
+    if mine == other:
+        return head + f"A person sees {mine} in both; a pixel-by-pixel check does not."
+    return head + (f"A person sees {_a(mine)} and {_a(other)}, yet {agree} pixels agree: "
+                   "counting pixels is a poor judge of shape.")
+
+
 class LiteralPanel(ChapterPanel):
     chapter_id = "literal"
 
@@ -98,8 +118,7 @@ class LiteralPanel(ChapterPanel):
         t.append(f"{agree} of {n} pixels agree ", style="bold")
         t.append(f"({share:.0%})  ")
         t.append_text(bar(share, 30, "#b35806"))
-        t.append(f"\n{len(bad)} pixels (yellow) disagree. A person sees {v.label} in both; "
-                 "a pixel-by-pixel check does not.")
+        t.append("\n" + literal_verdict(model, agree, len(bad)))
         self.query_one("#score", Static).update(t)
 
     def status(self, model):
@@ -269,7 +288,7 @@ class PaddingPanel(ChapterPanel):
         dim = [(r, c) for r, c in _all_cells(padded.shape)
                if not (p <= r < p + model.image.shape[0] and p <= c < p + model.image.shape[1])]
         pic = picture_text(np.where(padded > 0, 1, -1), outline=window, dim=dim)
-        pv = model.fmt(model.pad_value) if model.pad_value else "0"
+        pv = format_number(model.pad_value)         # "0", "-1", "1" whatever the number style
         self.query_one("#padded", MatrixView).show(
             f"padding {p} (value {pv})", pic, padded.shape)
         m = model.pad_map
@@ -528,17 +547,17 @@ class VotesPanel(ChapterPanel):
         else:
             self.query_one("#image", MatrixView).display = False
         votes = model.votes
+        verdict = model.verdict                         # "tie" when the votes are equal
         b = Text("votes (average of the ■ values)\n", style="bold")
         for name in names:
             b.append(f"{name} ")
-            b.append_text(bar(votes[name], 20, "#b35806" if name == model.prediction
-                              else "#542788"))
+            b.append_text(bar(votes[name], 20, "#b35806" if name == verdict else "#542788"))
             b.append(f" {model.fmt(votes[name])}")
             if model.style == "lecture":
                 b.append(f" ({votes[name]:.4g})", style="dim")
             b.append("\n")
         b.append("prediction: ")
-        b.append(f" {model.prediction} ", style="bold reverse")
+        b.append(f" {verdict} ", style="bold reverse")
         self.query_one("#bars", Static).update(b)
 
     @staticmethod
