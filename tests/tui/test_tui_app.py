@@ -494,7 +494,11 @@ async def test_votes_report_lists_every_picture_with_the_canonical_ones_right(si
         assert re.search(r"\bo\s+O → O\s+0\.55\s+1\.00 ✓ right", text)
         listed = re.findall(r"\b(\w+)\s+[XO] → (?:X|O|tie)\b", text)
         assert sorted(listed) == sorted(v.name for v in VARIANTS)
-        assert re.search(rf"(\d+) of {len(VARIANTS)} right", text)
+        # Checked independently by a plain-loop network in tests/test_lesson_data.py:
+        # the plus sign, the bold X and the heavy O fool the hand-wired network.
+        wrong = set(re.findall(r"\b(\w+)\s+[XO] → (?:X|O|tie)\s+\S+\s+\S+ ✗ wrong", text))
+        assert wrong == {"x_plus", "x_bold", "o_heavy"}
+        assert f"{len(VARIANTS) - 3} of {len(VARIANTS)} right" in text
         await pilot.press("right")  # and round again to the picture's own values
         assert app.model.vote_source == "picture"
         assert "prediction:  X" in screen_text(app)
