@@ -11,6 +11,7 @@ from cnn_tui.engine import (avg_pool, conv, conv_output_size, conv_single, max_p
                             pool_output_size, pool_single)
 
 from reference import pool_out_size, ref_conv, ref_pool
+from strategies import axis_settings
 
 
 @st.composite
@@ -20,16 +21,7 @@ def conv_cases(draw, max_nd=3):
     n_batch = draw(st.integers(1, 2))
     c = draw(st.integers(1, 2 if small else 3))
     f = draw(st.integers(1, 2 if small else 3))
-    kernel, stride, dil, pads, size = [], [], [], [], []
-    for _ in range(nd):
-        k = draw(st.integers(1, 3))
-        d = draw(st.integers(1, 2))
-        s = draw(st.integers(1, 3))
-        pb, pa = draw(st.integers(0, 2)), draw(st.integers(0, 2))
-        span = d * (k - 1) + 1
-        lo = max(1, span - pb - pa)
-        n = draw(st.integers(lo, lo + (3 if small else 5)))
-        kernel.append(k), stride.append(s), dil.append(d), pads.append((pb, pa)), size.append(n)
+    kernel, stride, dil, pads, size = axis_settings(draw, nd, 3 if small else 5)
     ints = st.integers(-4, 4)
     x = np.array(draw(st.lists(ints, min_size=n_batch * c * int(np.prod(size)),
                                max_size=n_batch * c * int(np.prod(size)))), dtype=float)

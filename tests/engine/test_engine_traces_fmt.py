@@ -13,6 +13,7 @@ from cnn_tui.engine import (conv, conv_single, conv_trace, format_number, format
                             lecture, matrix_style, pool_single, pool_trace, truncate)
 
 from reference import ref_conv, ref_pool
+from strategies import axis_settings
 
 
 @st.composite
@@ -20,15 +21,7 @@ def trace_cases(draw):
     nd = draw(st.integers(1, 3))
     channels = draw(st.booleans())
     c = draw(st.integers(1, 2)) if channels else None
-    kernel, stride, dil, pads, size = [], [], [], [], []
-    for _ in range(nd):
-        k = draw(st.integers(1, 3))
-        d = draw(st.integers(1, 2))
-        s = draw(st.integers(1, 3))
-        pb, pa = draw(st.integers(0, 2)), draw(st.integers(0, 2))
-        lo = max(1, d * (k - 1) + 1 - pb - pa)
-        size.append(draw(st.integers(lo, lo + 4)))
-        kernel.append(k), stride.append(s), dil.append(d), pads.append((pb, pa))
+    kernel, stride, dil, pads, size = axis_settings(draw, nd, 4)
     lead = (c,) if channels else ()
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
