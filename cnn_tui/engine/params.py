@@ -1,7 +1,6 @@
 """Parameter counts of fully connected and convolutional layers (the lecture's "many params").
 
-Same API as the lesson's stop-gap ``cnn_tui/lesson/params.py``; errors are :class:`EngineError`
-(a ``ValueError``).
+Errors are :class:`EngineError` (a ``ValueError``).
 """
 
 from __future__ import annotations
@@ -14,11 +13,14 @@ from .shapes import EngineError
 
 @dataclass(frozen=True)
 class LayerCount:
-    """One layer's share of the parameters: ``weights + biases``."""
+    """One layer's share of the parameters: ``weights + biases``. A dense layer also says
+    how many ``inputs`` and ``outputs`` it connects (its weights are their product)."""
 
     label: str
     weights: int
     biases: int
+    inputs: int = 0
+    outputs: int = 0
 
     @property
     def total(self) -> int:
@@ -39,7 +41,8 @@ def dense_layers(sizes: Sequence[int], bias: bool = True) -> list[LayerCount]:
         raise EngineError("a dense network needs at least two layer sizes (input and output)")
     if any(s < 1 for s in sizes):
         raise EngineError("every layer size must be a whole number of at least 1")
-    return [LayerCount(f"{a} -> {b}", a * b, b if bias else 0) for a, b in zip(sizes, sizes[1:])]
+    return [LayerCount(f"{a} -> {b}", a * b, b if bias else 0, a, b)
+            for a, b in zip(sizes, sizes[1:])]
 
 
 def dense_params(sizes: Sequence[int], bias: bool = True) -> int:

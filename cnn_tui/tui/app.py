@@ -7,14 +7,17 @@ from textual.binding import Binding
 
 from cnn_tui.lesson.chapters import CHAPTER_IDS
 from cnn_tui.lesson.model import LessonModel
+from cnn_tui.quiz.options import QuizOptions
 from cnn_tui.tui.commands import LessonCommands
+from cnn_tui.tui.screens import QUIZ, SCREENS
 from cnn_tui.tui.screens.lesson import LessonScreen
 
-SCREENS = CHAPTER_IDS + ("quiz",)
+__all__ = ["SCREENS", "CnnTuiApp"]
 
 
 class CnnTuiApp(App[None]):
-    """Opens on chapter ``start`` (a chapter id) or on the quiz (``start="quiz"``)."""
+    """Opens on chapter ``start`` (a chapter id) or on the quiz (``start="quiz"``); the quiz
+    opens with ``quiz_options``."""
 
     TITLE = "cnn-tui"
     SUB_TITLE = "how a convolutional network sees"
@@ -22,7 +25,7 @@ class CnnTuiApp(App[None]):
     COMMANDS = App.COMMANDS | {LessonCommands}
     BINDINGS = [Binding("q", "quit", "Quit")]
 
-    def __init__(self, start: str = "literal", quiz_options: dict | None = None, *,
+    def __init__(self, start: str = CHAPTER_IDS[0], quiz_options: QuizOptions | None = None, *,
                  picture: str = "x", feature: str = "diag", play_interval: float = 0.3,
                  **kw) -> None:
         if start not in SCREENS:
@@ -30,24 +33,19 @@ class CnnTuiApp(App[None]):
         super().__init__(**kw)
         self.start = start
         self.quiz_options = quiz_options
-        self.model = LessonModel(chapter=start if start != "quiz" else "literal",
+        self.model = LessonModel(chapter=start if start != QUIZ else CHAPTER_IDS[0],
                                  picture=picture, feature=feature)
         self.lesson = LessonScreen(self.model, play_interval=play_interval)
 
     def on_mount(self) -> None:
         self.push_screen(self.lesson)
-        if self.start == "quiz":
+        if self.start == QUIZ:
             self.open_quiz()
 
     def open_quiz(self) -> None:
-        """Push the quiz engineer's screen (``cnn_tui.tui.screens.quiz.make_quiz_screen``)."""
-        try:
-            from cnn_tui.tui.screens.quiz import make_quiz_screen
-        except ImportError:
-            self.notify("The quiz is not available in this build yet.", severity="warning")
-            self.lesson.message = "The quiz is not available in this build yet."
-            self.lesson.redraw()
-            return
+        """Open the quiz on top of the lesson (escape comes back)."""
+        from cnn_tui.tui.screens.quiz import make_quiz_screen
+
         self.push_screen(make_quiz_screen(self.quiz_options))
 
     async def goto_chapter(self, chapter: str) -> None:

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from cnn_tui.lesson.chapters import CHAPTERS
+from cnn_tui.lesson.chapters import chapter_classes
 from cnn_tui.lesson.data import EDGE_TITLES, FEATURE_TITLES, VARIANTS
 
 
@@ -15,7 +15,7 @@ class LessonCommands(Provider):
 
     def _commands(self):
         app = self.app
-        for i, ch in enumerate(CHAPTERS, 1):
+        for i, ch in enumerate(chapter_classes(), 1):
             yield (f"Chapter {i}: {ch.title}", partial(app.goto_chapter, ch.id),
                    f"jump to the {ch.id} chapter")
         yield ("Open the quiz", app.open_quiz, "convolutions by hand, graded")

@@ -1,1 +1,7 @@
-"""Screens of the app: the lesson, help, and (from the quiz engineer) the quiz."""
+"""The app's screens. ``SCREENS`` (every chapter id, then ``quiz``) is what ``--screen`` takes;
+this module imports neither Textual nor NumPy."""
+
+from cnn_tui.lesson.chapters import CHAPTER_IDS
+
+QUIZ = "quiz"
+SCREENS: tuple[str, ...] = CHAPTER_IDS + (QUIZ,)

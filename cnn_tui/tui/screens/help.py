@@ -9,11 +9,27 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from cnn_tui.lesson.chapters import CHAPTER_BY_ID, CHAPTER_IDS, GLOBAL_KEYS
+from cnn_tui.lesson.chapters import CHAPTER_IDS, chapter_class
+
+# The keys that work in every chapter (a chapter lists its own in its ``keys``).
+GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
+    ("n / p", "next / previous chapter"),
+    ("right / left", "step forward / back"),
+    ("space", "play / pause"),
+    ("r", "reset this chapter"),
+    ("i", "next picture (X, O and the variants)"),
+    ("e", "edit mode: arrows move, space or click toggles a pixel"),
+    ("f", "next feature (or edge kernel)"),
+    ("d", "decimals (0.55) / exact fractions (5/9)"),
+    ("z", "open the quiz"),
+    ("ctrl+p", "command palette: jump to any chapter"),
+    ("?", "this help"),
+    ("q", "quit"),
+)
 
 
 def help_text(chapter_id: str) -> Text:
-    ch = CHAPTER_BY_ID[chapter_id]
+    ch = chapter_class(chapter_id)
     t = Text()
     t.append(f"Chapter {CHAPTER_IDS.index(chapter_id) + 1}/{len(CHAPTER_IDS)}: {ch.title}\n",
              style="bold")

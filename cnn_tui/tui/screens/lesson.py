@@ -14,28 +14,26 @@ from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from cnn_tui.lesson.chapters import CHAPTER_BY_ID, CHAPTER_IDS
+from cnn_tui.lesson.chapters import CHAPTER_IDS, chapter_classes
+from cnn_tui.lesson.chapters.base import SHARED_ACTIONS
 from cnn_tui.lesson.model import LessonModel, ModelError
+from cnn_tui.tui.panels import ChapterPanel, panel_class
 from cnn_tui.tui.widgets.matrix import MatrixView
-from cnn_tui.tui.widgets.panels import PANELS, ChapterPanel
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
-# Which chapters each optional action belongs to (hidden from the footer elsewhere).
-ONLY_IN = {
-    "play": {"filtering", "convolution", "padding", "relu", "pooling", "stacking"},
-    "jump": {"filtering", "convolution", "padding", "pooling", "params"},
-    "stride": {"padding"},
-    "padding": {"padding"},
-    "pad_value": {"padding"},
-    "pool_op": {"pooling"},
-    "feature": {"features", "filtering", "convolution", "padding", "edges", "relu", "pooling",
-                "stacking"},
-    "reset": {"filtering", "convolution", "padding", "relu", "pooling", "stacking"},
-    "edit": set(CHAPTER_IDS) - {"params", "relu", "pooling", "stacking"},
-    "picture": set(CHAPTER_IDS) - {"params"},
-}
 EDIT_ONLY = {"cursor", "toggle_pixel"}
+
+
+def chapter_bindings() -> list[Binding]:
+    """Every chapter's own keys, in chapter order; each is active only in its chapter."""
+    out = []
+    for cls in chapter_classes():
+        for k in cls.bindings:
+            args = "".join(f", {a!r}" for a in k.args)
+            out.append(Binding(k.key, f"chapter_key({cls.id!r}, {k.method!r}{args})", k.label,
+                               show=k.show, key_display=k.key_display))
+    return out
 
 
 class LessonScreen(Screen[None]):
@@ -55,12 +53,7 @@ class LessonScreen(Screen[None]):
         Binding("e", "edit", "Draw", show=False),
         Binding("d", "fractions", "Fractions", show=False),
         Binding("g", "jump", "Go"),
-        Binding("plus,equals_sign", "stride(1)", "Stride", key_display="+"),
-        Binding("minus", "stride(-1)", "Stride-", key_display="-", show=False),
-        Binding("right_square_bracket", "padding(1)", "Pad", key_display="]"),
-        Binding("left_square_bracket", "padding(-1)", "Pad-", key_display="[", show=False),
-        Binding("v", "pad_value", "Value"),
-        Binding("o", "pool_op", "Max/avg"),
+        *chapter_bindings(),
         Binding("r", "reset", "Reset", show=False),
         Binding("z", "quiz", "Quiz", show=False),
         Binding("up", "cursor(-1, 0)", "Up", show=False),
@@ -138,7 +131,7 @@ class LessonScreen(Screen[None]):
         stage = self.query_one("#stage", Container)
         if self._panel_chapter != self.model.chapter:
             await stage.remove_children()
-            await stage.mount(PANELS[self.model.chapter]())
+            await stage.mount(panel_class(self.model.chapter)())
             self._panel_chapter = self.model.chapter
             self.refresh_bindings()
         self.redraw()
@@ -148,14 +141,14 @@ class LessonScreen(Screen[None]):
         if not self.is_mounted:
             return
         m = self.model
-        ch = CHAPTER_BY_ID[m.chapter]
+        ch = m.current
         width = self.app.size.width
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(f" {m.chapter_index + 1}/{len(CHAPTER_IDS)} ", style="bold reverse")
         title.append(f" {ch.title} ", style="bold")
         info = [f"picture {m.picture}"]
-        if m.chapter in ONLY_IN["feature"]:
-            info.append(f"edge {m.edge}" if m.chapter == "edges" else f"feature {m.feature}")
+        if ch.title_info:
+            info.append(ch.title_info)
         info.append("fractions" if m.style == "fraction" else "decimals")
         if self._timer is not None:
             info.append("▶ playing")
@@ -166,8 +159,8 @@ class LessonScreen(Screen[None]):
         self.query_one("#explain", Static).update(ch.text)
         panel = self.panel
         if panel is not None and panel.chapter_id == m.chapter:
-            panel.show(m, width)
-            status = self.message or panel.status(m)
+            panel.show(ch, width)
+            status = self.message or panel.status(ch)
         else:
             status = self.message
         style = "bold #ffffff on #a01010" if self.message else ""
@@ -189,11 +182,13 @@ class LessonScreen(Screen[None]):
 
     # ------------------------------------------------------------------ bindings
     def check_action(self, action: str, parameters) -> bool | None:
-        ch = self.model.chapter
-        if action in EDIT_ONLY or (action == "play" and self.model.editing):
-            return self.model.editing
-        if action in ONLY_IN:
-            return ch in ONLY_IN[action]
+        m = self.model
+        if action in EDIT_ONLY or (action == "play" and m.editing):
+            return m.editing
+        if action == "chapter_key":
+            return parameters[0] == m.chapter
+        if action in SHARED_ACTIONS:
+            return m.current.offers_action(action)
         return True
 
     def action_step(self) -> None:
@@ -281,17 +276,9 @@ class LessonScreen(Screen[None]):
     def action_fractions(self) -> None:
         self._act(self.model.toggle_style)
 
-    def action_stride(self, delta: int) -> None:
-        self._act(self.model.set_stride, self.model.stride + delta)
-
-    def action_padding(self, delta: int) -> None:
-        self._act(self.model.set_padding, self.model.padding + delta)
-
-    def action_pad_value(self) -> None:
-        self._act(self.model.next_pad_value)
-
-    def action_pool_op(self) -> None:
-        self._act(self.model.toggle_pool_op)
+    def action_chapter_key(self, chapter_id: str, method: str, *args) -> None:
+        """A key of the open chapter's own (see its ``bindings``)."""
+        self._act(getattr(self.model.chapters[chapter_id], method), *args)
 
     def action_reset(self) -> None:
         self.stop_play()
@@ -312,9 +299,7 @@ class LessonScreen(Screen[None]):
 
     def action_jump(self) -> None:
         prompt = self.query_one("#prompt", Input)
-        prompt.placeholder = ("layer sizes, e.g. 20,20,20,1 (enter to apply, escape to cancel)"
-                              if self.model.chapter == "params" else
-                              "output cell as row,col from 0, e.g. 3,4 (enter, or escape)")
+        prompt.placeholder = self.model.current.jump_prompt
         prompt.value = ""
         prompt.disabled = False
         prompt.add_class("shown")
@@ -332,19 +317,7 @@ class LessonScreen(Screen[None]):
     def _prompt_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         self._hide_prompt()
-        parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
-        try:
-            numbers = [int(p) for p in parts]
-        except ValueError:
-            self.say(f"could not read {text!r}: type whole numbers separated by commas, e.g. 3,4")
-            return
-        if self.model.chapter == "params":
-            self._act(self.model.set_custom_sizes, numbers)
-            return
-        if len(numbers) != 2:
-            self.say(f"could not read {text!r}: type a row and a column, e.g. 3,4")
-            return
-        self._act(self.model.jump_to, tuple(numbers))
+        self._act(self.model.submit_prompt, text)
 
     @on(MatrixView.CellClicked)
     def _cell_clicked(self, event: MatrixView.CellClicked) -> None:
@@ -353,5 +326,5 @@ class LessonScreen(Screen[None]):
                 self.model.toggle_edit()
                 self.refresh_bindings()
             self._act(self.model.toggle_pixel, (event.row, event.col))
-        elif event.view.id == "map" and self.model.chapter == "convolution":
+        elif event.view.id == "map" and self.model.current.map_click_jumps:
             self._act(self.model.jump_to, (event.row, event.col))

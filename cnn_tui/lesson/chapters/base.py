@@ -1,0 +1,137 @@
+"""What a chapter is: its words, its keys, its positions and the numbers it derives.
+
+A chapter module defines one subclass of :class:`Chapter` named ``Chapter``. The class says what
+the chapter teaches (``title``, ``text``, ``more``), which keys it explains on the help screen
+(``keys``), which of the lesson's shared actions it offers (``offers``), which keys of its own
+it binds (``bindings``), and how its positions run (``length``, ``steps_through``,
+:meth:`jump_to`). Its properties derive every number the chapter shows from the engine, through
+the shared :class:`~cnn_tui.lesson.workbench.Workbench`. No Textual here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from cnn_tui.lesson.workbench import ModelError, Workbench
+
+# The lesson's shared actions that a chapter may offer (the screen hides the others).
+PLAY = "play"          # space plays the steps
+JUMP = "jump"          # g asks for a place to go
+FEATURE = "feature"    # f picks the next feature
+RESET = "reset"        # r goes back to the first position
+EDIT = "edit"          # e draws on the picture
+PICTURE = "picture"    # i picks the next picture
+SHARED_ACTIONS = frozenset({PLAY, JUMP, FEATURE, RESET, EDIT, PICTURE})
+
+# The keys most chapters explain: pick a picture, draw on it.
+PICK_KEYS: tuple[tuple[str, str], ...] = (("i", "next picture"), ("e", "draw: edit pixels"))
+
+
+@dataclass(frozen=True)
+class ChapterKey:
+    """A key of the chapter's own: pressing ``key`` calls the chapter's method ``method`` with
+    ``args``. ``label``/``show``/``key_display`` are what the footer shows."""
+
+    key: str
+    method: str
+    label: str
+    args: tuple = ()
+    show: bool = True
+    key_display: str | None = None
+
+
+class Chapter:
+    """One chapter of the lesson. Subclasses set the class attributes and override the hooks."""
+
+    id: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    text: ClassVar[str] = ""          # the short explanation on the chapter's screen
+    more: ClassVar[str] = ""          # the longer note on the help screen
+    keys: ClassVar[tuple[tuple[str, str], ...]] = ()   # (key, what it does) for the help screen
+    offers: ClassVar[frozenset[str]] = frozenset()     # which SHARED_ACTIONS it offers
+    bindings: ClassVar[tuple[ChapterKey, ...]] = ()    # keys of its own
+    steps_through: ClassVar[bool] = False   # right/left move a position (else: cycle a choice)
+    settings: ClassVar[tuple[str, ...]] = ()  # state a LessonModel(...) keyword may set
+    jump_prompt: ClassVar[str] = "output cell as row,col from 0, e.g. 3,4 (enter, or escape)"
+    map_click_jumps: ClassVar[bool] = False   # a click on the output map moves the window there
+    feature_choices: ClassVar[tuple[str, ...]] = ()  # features of its own (see choose_feature)
+
+    def __init__(self, bench: Workbench) -> None:
+        self.bench = bench
+        self._position = 0
+
+    # ------------------------------------------------------------------ positions
+    @property
+    def length(self) -> int:
+        """The last position (positions run 0..length)."""
+        return 0
+
+    @property
+    def position(self) -> int:
+        return min(self._position, self.length)
+
+    @position.setter
+    def position(self, value: int) -> None:
+        self._position = max(0, min(int(value), self.length))
+        self.bench.changed()
+
+    def cycle(self, step: int) -> bool:
+        """right/left in a chapter that does not step: show the next choice. False: none."""
+        return False
+
+    def jump_to(self, cell: tuple[int, int]) -> None:
+        """Put the window on output cell ``(row, col)``."""
+        raise ModelError("this chapter has no window to move; try the convolution chapter")
+
+    def submit_prompt(self, text: str) -> None:
+        """What the learner typed after ``g``: by default an output cell ``row,col``."""
+        numbers = whole_numbers(text)
+        if len(numbers) != 2:
+            raise ModelError(f"could not read {text!r}: type a row and a column, e.g. 3,4")
+        self.jump_to((numbers[0], numbers[1]))
+
+    @staticmethod
+    def check_cell(cell: tuple[int, int], shape: tuple[int, int]) -> tuple[int, int]:
+        """``cell`` as two ints, or a ModelError when it lies outside a map of ``shape``."""
+        r, c = (int(v) for v in cell)
+        rows, cols = shape
+        if not (0 <= r < rows and 0 <= c < cols):
+            raise ModelError(f"{r},{c} is outside the {rows}x{cols} output: rows count from 0 "
+                             f"to {rows - 1}, columns from 0 to {cols - 1}")
+        return r, c
+
+    # ------------------------------------------------------------------ features
+    def next_feature(self, step: int = 1) -> None:
+        """``f``: the next feature of the workbench (a chapter may cycle something else)."""
+        self.bench.cycle_feature(step)
+
+    def choose_feature(self, name: str) -> bool:
+        """Take ``name`` as this chapter's own kind of feature; False when it is not one."""
+        return False
+
+    @property
+    def title_info(self) -> str | None:
+        """The chapter's choice shown in the title line (the feature, where it uses one)."""
+        return f"feature {self.bench.feature}" if FEATURE in self.offers else None
+
+    # ------------------------------------------------------------------ helpers
+    def changed(self) -> None:
+        self.bench.changed()
+
+    def memo(self, key, fn):
+        """The workbench's memo, with keys kept apart from every other chapter's."""
+        return self.bench.memo((self.id, key), fn)
+
+    def offers_action(self, action: str) -> bool:
+        return action in self.offers
+
+
+def whole_numbers(text: str) -> list[int]:
+    """``"3,4"``, ``"3 4"`` or ``"3;4"`` -> ``[3, 4]``; a ModelError for anything else."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    try:
+        return [int(p) for p in parts]
+    except ValueError:
+        raise ModelError(f"could not read {text!r}: type whole numbers separated by commas, "
+                         "e.g. 3,4") from None

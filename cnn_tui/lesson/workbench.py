@@ -1,0 +1,198 @@
+"""What every chapter of the lesson shares: the picture, the feature, the number style, drawing.
+
+The :class:`Workbench` holds the state that stays put when the learner moves from one chapter to
+the next (the picture being studied, the chosen feature, decimals or fractions, the drawing
+cursor) and the engine results that several chapters show (the feature map, its ReLU, one
+window's trace, the whole hand-wired network). Chapters read it and call its actions; it never
+knows which chapter is open. Every number comes from :mod:`cnn_tui.engine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import numpy as np
+
+from cnn_tui import engine
+from cnn_tui.lesson.data import FEATURES, IMAGES, VARIANT_BY_NAME, VARIANTS
+from cnn_tui.lesson.network import lecture_pipeline
+
+PICTURES: tuple[str, ...] = tuple(v.name for v in VARIANTS)
+FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
+STYLES: tuple[str, ...] = ("lecture", "fraction")
+CUSTOM = "custom"                      # the picture's name once the learner has drawn on it
+
+T = TypeVar("T")
+
+
+class ModelError(ValueError):
+    """A request the lesson cannot honour (bad cell, bad sizes): one line for the user."""
+
+
+def cycle(items: Sequence[T], current: T, step: int = 1) -> T:
+    """The item ``step`` places after ``current`` in ``items``, wrapping around."""
+    i = items.index(current) if current in items else -1
+    return items[(i + step) % len(items)]
+
+
+def window_cells(trace) -> list[tuple[int, int]]:
+    """Input coordinates of every cell of a window trace (cells in the padding included)."""
+    coords = trace.input_coords.reshape(-1, 2)
+    return [(int(r), int(c)) for r, c in coords]
+
+
+class Workbench:
+    """The shared state of the lesson and the engine results derived from it.
+
+    ``revision`` grows with every change; derived values are memoised until the next change.
+    """
+
+    def __init__(self, picture: str = "x", feature: str = "diag", style: str = "lecture",
+                 image=None, editing: bool = False, cursor: tuple[int, int] = (4, 4)) -> None:
+        self.picture = picture
+        self.feature = feature
+        self.style = style
+        self.editing = editing
+        self.cursor = cursor
+        self.revision = 0
+        self._cache: dict = {}
+        if image is None:
+            self.set_picture(picture)
+        else:
+            self.image = np.array(image, dtype=np.int8)
+        if feature not in FEATURES:
+            raise ModelError(f"unknown feature {feature!r}; choose one of "
+                             f"{', '.join(FEATURE_NAMES)}")
+
+    # ------------------------------------------------------------------ bookkeeping
+    def changed(self) -> None:
+        """Something changed: bump the revision and forget every derived value."""
+        self.revision += 1
+        self._cache = {}
+
+    _changed = changed
+
+    def memo(self, key, fn: Callable[[], T]) -> T:
+        """``fn()``, computed once per revision for each ``key``."""
+        c = self._cache
+        if key not in c:
+            c[key] = fn()
+        return c[key]
+
+    # ------------------------------------------------------------------ picture, feature, style
+    def set_picture(self, name: str) -> None:
+        if name not in IMAGES:
+            raise ModelError(f"unknown picture {name!r}; choose one of {', '.join(PICTURES)}")
+        self.picture = name
+        self.image = np.array(IMAGES[name], dtype=np.int8)
+        self.changed()
+
+    def next_picture(self, step: int = 1) -> None:
+        self.set_picture(cycle(PICTURES, self.picture, step))
+
+    def cycle_feature(self, step: int = 1) -> None:
+        self.feature = cycle(FEATURE_NAMES, self.feature, step)
+        self.changed()
+
+    def toggle_style(self) -> None:
+        self.style = cycle(STYLES, self.style)
+        self.changed()
+
+    def fmt(self, v: float) -> str:
+        """A value as the lesson prints it: the lecture's 0.55, or 5/9 with fractions on."""
+        return engine.format_value(v, self.style)
+
+    @property
+    def picture_label(self) -> str | None:
+        """What a person sees in the picture ("X" or "O"); None for a drawing."""
+        v = VARIANT_BY_NAME.get(self.picture)
+        return v.label if v is not None else None
+
+    @property
+    def picture_caption(self) -> str:
+        label = "your drawing" if self.picture == CUSTOM else f"picture {self.picture}"
+        return label + (" (edit)" if self.editing else "")
+
+    # ------------------------------------------------------------------ drawing
+    def toggle_edit(self) -> None:
+        self.editing = not self.editing
+        self.changed()
+
+    def move_cursor(self, dr: int, dc: int) -> bool:
+        rows, cols = self.image.shape
+        r, c = self.cursor
+        new = (min(max(r + dr, 0), rows - 1), min(max(c + dc, 0), cols - 1))
+        moved = new != self.cursor
+        self.cursor = new
+        self.changed()
+        return moved
+
+    def toggle_pixel(self, cell: tuple[int, int] | None = None) -> None:
+        r, c = self.cursor if cell is None else (int(cell[0]), int(cell[1]))
+        rows, cols = self.image.shape
+        if not (0 <= r < rows and 0 <= c < cols):
+            raise ModelError(f"pixel {r},{c} is outside the {rows}x{cols} picture")
+        img = self.image.copy()
+        img[r, c] = -img[r, c]
+        self.image = img
+        self.picture = CUSTOM
+        self.cursor = (r, c)
+        self.changed()
+
+    @property
+    def cursor_cells(self) -> list[tuple[int, int]]:
+        """The drawing cursor, to highlight on the picture (none when not drawing)."""
+        return [self.cursor] if self.editing else []
+
+    # ------------------------------------------------------------------ the feature map
+    @property
+    def kernel(self) -> np.ndarray:
+        return FEATURES[self.feature]
+
+    def conv_map(self, feature: str | None = None) -> np.ndarray:
+        """The picture filtered by a feature (multiply, add, divide by 9) at every position."""
+        name = feature or self.feature
+        return self.memo(("conv", name), lambda: engine.conv_single(
+            self.image, FEATURES[name], mode="mean"))
+
+    @property
+    def out_shape(self) -> tuple[int, int]:
+        return self.conv_map().shape
+
+    @property
+    def cells(self) -> int:
+        r, c = self.out_shape
+        return r * c
+
+    def cell_of(self, index: int, shape: tuple[int, int] | None = None) -> tuple[int, int]:
+        """The ``index``-th cell of a map in reading order (of the feature map by default)."""
+        cols = (shape or self.out_shape)[1]
+        return divmod(int(index), cols)
+
+    def trace(self, cell: tuple[int, int]) -> engine.WindowTrace:
+        """The arithmetic of the feature's window at output ``cell``."""
+        return self.memo(("trace", self.feature, tuple(cell)), lambda: engine.conv_trace(
+            self.image, self.kernel, cell, mode="mean"))
+
+    @staticmethod
+    def agreement(trace: engine.WindowTrace) -> tuple[int, int]:
+        """``(agree, disagree)``: pixels under the window whose product is +1 / -1."""
+        return int(np.sum(trace.products > 0)), int(np.sum(trace.products < 0))
+
+    @staticmethod
+    def partial_map(full: np.ndarray, filled: int) -> np.ndarray:
+        """``full`` with the cells after the first ``filled`` (row-major) set to NaN (not shown)."""
+        out = np.array(full, dtype=float)
+        flat = out.reshape(-1)
+        flat[filled:] = np.nan
+        return out
+
+    @property
+    def relu_map(self) -> np.ndarray:
+        return self.memo(("relu", self.feature), lambda: engine.relu(self.conv_map()))
+
+    @property
+    def pipeline(self) -> engine.PipelineResult:
+        """The lecture's whole hand-wired network on the picture."""
+        return self.memo(("pipeline",), lambda: lecture_pipeline(self.image))

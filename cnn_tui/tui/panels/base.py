@@ -1,0 +1,55 @@
+"""What every chapter panel shares: the base class and a few drawing helpers.
+
+A panel composes a few widgets once and redraws them from its chapter's model in
+``show(chapter, width)``. Panels draw: every number, cell list and scale they show comes from
+the chapter (:mod:`cnn_tui.lesson.chapters`) or the engine's traces.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+from textual.containers import Vertical
+
+from cnn_tui.lesson.chapters.base import Chapter
+from cnn_tui.tui.widgets.matrix import picture_text
+
+ARROW = Text(" → ", style="bold")
+STRONG_COLOUR = "#b35806"    # the palette's orange: the chosen or winning one
+WEAK_COLOUR = "#542788"      # the palette's purple
+
+
+def picture_view_text(chapter: Chapter, outline=()) -> Text:
+    """The workbench's picture, with the drawing cursor when drawing."""
+    bench = chapter.bench
+    return picture_text(bench.image, outline=outline, highlight=bench.cursor_cells)
+
+
+def bar(value: float, width: int, colour: str) -> Text:
+    v = 0.0 if not math.isfinite(value) else max(0.0, min(1.0, value))
+    full = int(round(v * width))
+    return Text("█" * full + "░" * (width - full), style=colour)
+
+
+def choice_caption(label: str, chosen: bool, marker: str = "▶") -> Text:
+    """A thumbnail's caption: marked and reversed when it is the chosen one."""
+    blank = " " * len(marker)
+    return Text(f"{marker if chosen else blank}{label}", style="bold reverse" if chosen else "")
+
+
+class ChapterPanel(Vertical):
+    """Base class: a vertical stack that fills the stage area."""
+
+    DEFAULT_CSS = """
+    ChapterPanel { height: auto; width: 1fr; }
+    ChapterPanel Horizontal { height: auto; width: auto; }
+    ChapterPanel .note { height: auto; width: 1fr; }
+    """
+    chapter_id = ""
+
+    def show(self, chapter, width: int) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def status(self, chapter) -> str:
+        return ""

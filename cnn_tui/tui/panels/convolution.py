@@ -1,0 +1,65 @@
+"""Panel of the "convolution" chapter: the window slides and the feature map fills in."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from cnn_tui.engine.fmt import format_number
+from cnn_tui.lesson.chapters.convolution import Chapter
+from cnn_tui.tui.panels.base import ChapterPanel, picture_view_text
+from cnn_tui.tui.widgets.matrix import MatrixView, picture_text, text_width, values_text
+
+
+class ConvolutionPanel(ChapterPanel):
+    chapter_id = Chapter.id
+
+    def compose(self):
+        with Horizontal():
+            yield MatrixView(id="image", clickable=True)
+            yield MatrixView(id="kernel")
+            yield MatrixView(id="map", clickable=True)
+        yield Static(id="working", classes="note")
+
+    def show(self, chapter: Chapter, width: int) -> None:
+        bench = chapter.bench
+        filled = chapter.conv_filled
+        cell = chapter.conv_cell
+        tr = chapter.conv_trace
+        self.query_one("#image", MatrixView).show(
+            bench.picture_caption, picture_view_text(chapter, outline=chapter.window),
+            bench.image.shape)
+        self.query_one("#kernel", MatrixView).show(bench.feature, picture_text(bench.kernel),
+                                                   bench.kernel.shape)
+        full = bench.conv_map()
+        shown = chapter.shown_map
+        hl = chapter.highlight
+        grid = values_text(shown, bench.style, scale=1.0, highlight=hl, cell_width=5)
+        chars = 7
+        if text_width(grid) + 20 + 8 > width:
+            grid = values_text(shown, bench.style, scale=1.0, highlight=hl, cell_width=5, gap=1)
+            chars = 6
+        self.query_one("#map", MatrixView).show(
+            f"feature map {full.shape[0]}x{full.shape[1]}: {filled}/{bench.cells} filled",
+            grid, full.shape, chars)
+        w = Text()
+        r, c = cell
+        if filled == 0:
+            w.append("Press right to place the window and compute the first cell; "
+                     "space plays the whole slide.")
+        else:
+            agree, disagree = bench.agreement(tr)
+            w.append(f"Window ({r}, {c}): {agree} of {agree + disagree} pixels agree, products "
+                     f"add up to {format_number(tr.total)}, divided by {tr.divisor}: ")
+            w.append(bench.fmt(tr.value), style="bold reverse")
+            if chapter.complete:
+                w.append("\nThe map is complete: high values mark where the feature sits.")
+        self.query_one("#working", Static).update(w)
+
+    def status(self, chapter):
+        return (f"step {chapter.conv_filled}/{chapter.bench.cells} · right/left step · "
+                "space play · g jump")
+
+
+PANEL = ConvolutionPanel

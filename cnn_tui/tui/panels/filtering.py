@@ -1,0 +1,76 @@
+"""Panel of the "filtering" chapter: one window in five stages, with its arithmetic."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from cnn_tui.engine.fmt import format_number
+from cnn_tui.lesson.chapters.filtering import FILTER_STAGES, Chapter
+from cnn_tui.tui.panels.base import ChapterPanel, picture_view_text
+from cnn_tui.tui.widgets.matrix import MatrixView, picture_text, values_text
+
+
+class FilteringPanel(ChapterPanel):
+    chapter_id = Chapter.id
+
+    def compose(self):
+        with Horizontal():
+            yield MatrixView(id="image", clickable=True)
+            yield MatrixView(id="patch")
+            yield MatrixView(id="kernel")
+            yield MatrixView(id="products")
+        yield Static(id="stages", classes="note")
+        yield Static(id="working", classes="note")
+
+    def show(self, chapter: Chapter, width: int) -> None:
+        bench = chapter.bench
+        cell = chapter.filter_cell
+        stage = chapter.filter_stage
+        tr = chapter.filter_trace
+        self.query_one("#image", MatrixView).show(
+            bench.picture_caption, picture_view_text(chapter, outline=chapter.window),
+            bench.image.shape)
+        self.query_one("#patch", MatrixView).show("window", picture_text(tr.patch),
+                                                  tr.patch.shape)
+        self.query_one("#kernel", MatrixView).show(f"× {bench.feature}",
+                                                   picture_text(tr.kernel), tr.kernel.shape)
+        prod = self.query_one("#products", MatrixView)
+        if stage >= 1:
+            prod.show("= products", values_text(tr.products, "number", scale=1.0),
+                      tr.products.shape, 4)
+        else:
+            prod.show("= products", Text("\n".join(["  ?  ?  ?"] * 3), style="dim"), (3, 3), 4)
+        st = Text()
+        for i, name in enumerate(FILTER_STAGES):
+            if i:
+                st.append(" → ")
+            st.append(f" {i + 1} {name} ", style="bold reverse" if i == stage else
+                      ("" if i < stage else "dim"))
+        self.query_one("#stages", Static).update(st)
+        w = Text()
+        r, c = cell
+        w.append(f"Window at row {r}, column {c} (its top-left pixel).\n")
+        if stage == 0:
+            w.append("Line up: the feature sits on the nine pixels outlined on the left.")
+        if stage >= 1:
+            agree, disagree = bench.agreement(tr)
+            w.append(f"Multiply: {agree} pixels agree (+1), {disagree} disagree (-1).\n")
+        if stage >= 2:
+            w.append(f"Add: {chapter.sum_terms} = {format_number(tr.total)}\n")
+        if stage >= 3:
+            w.append(f"Divide by {tr.divisor}: {format_number(tr.total)}/{tr.divisor} = ")
+            w.append(bench.fmt(tr.value), style="bold")
+            w.append("\n")
+        if stage >= 4:
+            w.append(f"Result: output cell ({r}, {c}) of the feature map is ")
+            w.append(f" {bench.fmt(tr.value)} ", style="bold reverse")
+        self.query_one("#working", Static).update(w)
+
+    def status(self, chapter):
+        return (f"stage {chapter.filter_stage + 1}/{len(FILTER_STAGES)} of window "
+                f"{chapter.filter_cell} · right: next stage · g: go to a window")
+
+
+PANEL = FilteringPanel

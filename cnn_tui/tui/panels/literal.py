@@ -1,0 +1,49 @@
+"""Panel of the "literal" chapter: the picture, the pixels that disagree, the other picture."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from cnn_tui.lesson.chapters.literal import Chapter
+from cnn_tui.tui.panels.base import STRONG_COLOUR, ChapterPanel, bar, picture_view_text
+from cnn_tui.tui.widgets.matrix import MatrixView, picture_text
+
+
+class LiteralPanel(ChapterPanel):
+    chapter_id = Chapter.id
+
+    def compose(self):
+        with Horizontal():
+            yield MatrixView(id="image", clickable=True)
+            yield MatrixView(id="diff")
+            yield MatrixView(id="other")
+        yield Static(id="score", classes="note")
+
+    def show(self, chapter: Chapter, width: int) -> None:
+        bench = chapter.bench
+        shape = bench.image.shape
+        self.query_one("#image", MatrixView).show(
+            bench.picture_caption, picture_view_text(chapter), shape)
+        bad = chapter.mismatches
+        diff = picture_text(-np.ones(shape), highlight=bad, mark="!!")  # mismatches marked !!
+        self.query_one("#diff", MatrixView).show("disagree", diff, shape)
+        v = chapter.compare_variant
+        self.query_one("#other", MatrixView).show(
+            Text.assemble((f"{v.name}", "bold"), f": {v.description}"),
+            picture_text(chapter.compare_image), shape)
+        share = chapter.match_share
+        t = Text()
+        t.append(f"{chapter.agree_count} of {chapter.pixel_count} pixels agree ", style="bold")
+        t.append(f"({share:.0%})  ")
+        t.append_text(bar(share, 30, STRONG_COLOUR))
+        t.append("\n" + chapter.verdict_sentence)
+        self.query_one("#score", Static).update(t)
+
+    def status(self, chapter):
+        return "right/left: another comparison picture"
+
+
+PANEL = LiteralPanel

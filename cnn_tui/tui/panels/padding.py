@@ -1,0 +1,61 @@
+"""Panel of the "padding" chapter: the padded picture, the output, and the size formula."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from cnn_tui.engine.fmt import format_number
+from cnn_tui.lesson.chapters.padding import COMPARED_STRIDES, Chapter
+from cnn_tui.tui.panels.base import ChapterPanel
+from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, text_width, values_text
+
+
+class PaddingPanel(ChapterPanel):
+    chapter_id = Chapter.id
+
+    def compose(self):
+        with Horizontal():
+            yield MatrixView(id="padded")
+            yield MatrixView(id="map")
+        yield Static(id="formula", classes="note")
+
+    def show(self, chapter: Chapter, width: int) -> None:
+        bench = chapter.bench
+        p = chapter.padding
+        padded = chapter.padded_picture
+        tr = chapter.pad_trace
+        pic = picture_text(padded, outline=chapter.window, dim=chapter.border_cells)
+        pv = format_number(chapter.pad_value)       # "0", "-1", "1" whatever the number style
+        self.query_one("#padded", MatrixView).show(
+            f"padding {p} (value {pv})", pic, padded.shape)
+        m = chapter.pad_map
+        cell = chapter.pad_cell
+        used = text_width(pic) + 2
+        grid = values_text(m, bench.style, scale=1.0, highlight=[cell], cell_width=5)
+        note = ""
+        if used + text_width(grid) > width:
+            grid = values_text(m, bench.style, scale=1.0, highlight=[cell], cell_width=5, gap=1)
+        if used + text_width(grid) > width:
+            grid = heat_text(m, scale=1.0, highlight=[cell])
+            note = " (colours only: widen the terminal to see the numbers)"
+        self.query_one("#map", MatrixView).show(
+            f"output {m.shape[0]}x{m.shape[1]}, stride {chapter.stride}{note}", grid, m.shape)
+        n, k = bench.image.shape[0], bench.kernel.shape[0]
+        t = Text()
+        t.append("Output side = floor((n + 2p - k) / s) + 1 = ")
+        t.append(f"floor(({n} + 2*{p} - {k}) / {chapter.stride}) + 1 = {chapter.output_side()}",
+                 style="bold")
+        strides = ", ".join(map(str, COMPARED_STRIDES))
+        sizes = ", ".join(map(str, chapter.sides_by_stride))
+        t.append(f"\nWith padding {p}, strides {strides} give {sizes}.  ")
+        t.append(f"Window {cell}: {bench.fmt(tr.value)}")
+        self.query_one("#formula", Static).update(t)
+
+    def status(self, chapter):
+        return (f"stride {chapter.stride} (+/-) · padding {chapter.padding} ([/]) · "
+                f"pad value (v) · window {chapter.pad_cell}")
+
+
+PANEL = PaddingPanel

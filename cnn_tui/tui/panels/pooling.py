@@ -1,0 +1,57 @@
+"""Panel of the "pooling" chapter: the map after ReLU, the window, and the pooled map."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from cnn_tui.lesson.chapters.pooling import Chapter
+from cnn_tui.tui.panels.base import ChapterPanel
+from cnn_tui.tui.widgets.matrix import MatrixView, values_text
+
+
+class PoolingPanel(ChapterPanel):
+    chapter_id = Chapter.id
+
+    def compose(self):
+        with Horizontal():
+            yield MatrixView(id="relu")
+            yield MatrixView(id="pool")
+        yield Static(id="working", classes="note")
+
+    def show(self, chapter: Chapter, width: int) -> None:
+        bench = chapter.bench
+        filled = chapter.pool_filled
+        tr = chapter.pool_trace
+        rm = bench.relu_map
+        gap = 2 if width >= 49 + 28 + 3 else 1
+        self.query_one("#relu", MatrixView).show(
+            f"{bench.feature} map after ReLU",
+            values_text(rm, bench.style, scale=1.0, outline=chapter.window,
+                        highlight=chapter.winner, cell_width=5, gap=gap), rm.shape)
+        pm = chapter.shown_pooled
+        self.query_one("#pool", MatrixView).show(
+            f"{chapter.pool_op} pool {pm.shape[0]}x{pm.shape[1]}",
+            values_text(pm, bench.style, scale=1.0, highlight=chapter.highlight, cell_width=5,
+                        gap=gap),
+            pm.shape)
+        t = Text()
+        if not filled:
+            t.append("Press right to place the 2x2 window on the top-left corner.")
+        else:
+            t.append(f"Window {tr.out_index}: ")
+            t.append(tr.working(bench.fmt), style="bold")
+            if tr.count < chapter.window_size:
+                t.append(f"\nPartial window: only {tr.count} of its {chapter.window_size} cells "
+                         "lie on the map; the missing ones are simply ignored.")
+            elif chapter.pool_op == "max":
+                t.append("\nThe winner is marked in yellow.")
+        self.query_one("#working", Static).update(t)
+
+    def status(self, chapter):
+        return (f"window {chapter.pool_filled}/{chapter.pool_cells} · o: max/average · "
+                "space play · f next map")
+
+
+PANEL = PoolingPanel

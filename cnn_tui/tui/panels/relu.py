@@ -1,0 +1,70 @@
+"""Panel of the "relu" chapter: a feature map, the same map after ReLU, and the stack."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from cnn_tui.lesson.chapters.relu import Chapter
+from cnn_tui.lesson.data import FEATURES
+from cnn_tui.render import matrix_text
+from cnn_tui.tui.panels.base import ChapterPanel, choice_caption
+from cnn_tui.tui.widgets.matrix import MatrixView, blank, values_text
+
+
+class ReluPanel(ChapterPanel):
+    chapter_id = Chapter.id
+
+    def compose(self):
+        with Horizontal():
+            with Vertical(classes="maps"):
+                yield MatrixView(id="conv")
+                yield MatrixView(id="relu")
+            with Vertical(classes="side"):
+                yield Static("one picture → a stack of maps", classes="head")
+                with Horizontal():
+                    for name in FEATURES:
+                        yield MatrixView(id=f"t-{name}")
+                yield Static(id="cell")
+
+    DEFAULT_CSS = """
+    ReluPanel .maps { width: auto; height: auto; }
+    ReluPanel .side { width: auto; height: auto; }
+    ReluPanel .head { width: auto; text-style: bold; }
+    """
+
+    def show(self, chapter: Chapter, width: int) -> None:
+        bench = chapter.bench
+        filled = chapter.relu_filled
+        hl = chapter.highlight
+        gap = 2 if width >= 49 + 26 + 2 else 1
+        c = bench.conv_map()
+        self.query_one("#conv", MatrixView).show(
+            f"{bench.feature} map (one of {len(chapter.stack)})",
+            values_text(c, bench.style, scale=1.0, outline=hl, cell_width=5, gap=gap), c.shape)
+        self.query_one("#relu", MatrixView).show(
+            f"after ReLU: {filled}/{bench.cells}",
+            values_text(chapter.shown_relu, bench.style, scale=1.0, highlight=hl, cell_width=5,
+                        gap=gap),
+            c.shape)
+        for name, m in chapter.stack:
+            grid = matrix_text(m, picture=False, formatter=blank, cell_width=1, gap=0, scale=1.0)
+            self.query_one(f"#t-{name}", MatrixView).show(
+                choice_caption(name, name == bench.feature), grid, m.shape, 1)
+        t = Text()
+        t.append("\nf picks the map to rectify.\n")
+        step = chapter.cell_step
+        if step is not None:
+            before, after, negative = step
+            t.append(f"\ncell {chapter.relu_cell}: ")
+            t.append(f"{bench.fmt(before)} → {bench.fmt(after)}", style="bold")
+            t.append("\n(negative: set to 0)" if negative else "\n(not negative: kept)")
+        self.query_one("#cell", Static).update(t)
+
+    def status(self, chapter):
+        return (f"cell {chapter.relu_filled}/{chapter.bench.cells} · right/left step · "
+                "space play · f next map")
+
+
+PANEL = ReluPanel
