@@ -1,8 +1,14 @@
-"""Progress through the curriculum, stored as JSON in the user's data directory.
+"""Progress through the curriculum, and where it is kept.
 
-* Written atomically: a temporary file in the same folder, then ``os.replace``. Before writing,
-  the file on disk is read again and merged (solved if either says so, the larger attempts and
-  hints, ids only the file has kept), so two quiz sessions at once do not undo each other.
+:class:`Progress` is what one learner has done: a :class:`Record` per puzzle id and the puzzle
+they were on. It is kept by a :class:`ProgressStore`; the quiz only talks to its store through
+that small interface, so each learner can have a store of their own. Today's store is
+:class:`FileProgressStore`, a JSON file in the user's data directory:
+
+* Written atomically (:func:`cnn_tui.files.write_atomic`: a temporary file in the same folder,
+  then ``os.replace``). Before writing, the file on disk is read again and merged (solved if
+  either says so, the larger attempts and hints, ids only the file has kept), so two quiz
+  sittings at once do not undo each other.
 * Ids that the current ``puzzles/`` no longer has are kept in the file but ignored, so a
   renamed or removed puzzle never breaks the quiz (and comes back if the puzzle does).
 * A damaged file is moved aside as ``progress.json.damaged-<timestamp>`` and the quiz starts
@@ -13,10 +19,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
+
+from cnn_tui.files import write_atomic
 
 FILENAME = "progress.json"
 VERSION = 1
@@ -58,50 +66,54 @@ def _record(raw) -> Record:
     return Record(solved, attempts, hints)
 
 
+class ProgressStore(Protocol):
+    """Where one learner's progress is kept."""
+
+    @property
+    def location(self) -> str:
+        """Where the progress is kept, in words for a message ("... in <location>: ...")."""
+        ...
+
+    def load(self) -> Progress:
+        """The kept progress (its ``store`` is this store), empty if there is none. A problem
+        with what was kept is not an error: the progress starts fresh and
+        :attr:`Progress.notice` says what happened."""
+        ...
+
+    def save(self, progress: Progress) -> None:
+        """Keep ``progress``, first merging into it whatever another sitting kept since it was
+        loaded (see :meth:`Progress.merge`). Raises ``OSError`` when it cannot be kept."""
+        ...
+
+    def reset(self) -> bool:
+        """Forget everything kept; return True if there was anything to forget."""
+        ...
+
+
 @dataclass
 class Progress:
-    path: Path
+    """One learner's progress: a record per puzzle id and the id of the puzzle they were on.
+
+    ``store`` keeps it (:meth:`save`, :meth:`reset`). ``Progress(path)`` is kept in the JSON
+    file at ``path``, as :meth:`load` gives it; ``path`` is None for progress kept elsewhere.
+    """
+
+    path: Path | None = None
     records: dict[str, Record] = field(default_factory=dict)
     current: str | None = None
     notice: str = ""
+    store: ProgressStore | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.path is not None:
+            self.path = Path(self.path)
+            if self.store is None:
+                self.store = FileProgressStore(self.path.parent, self.path.name)
 
     @classmethod
-    def load(cls, directory: str | os.PathLike | None = None) -> "Progress":
-        path = data_dir(directory) / FILENAME
-        prog = cls(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return prog
-        except (OSError, UnicodeDecodeError) as exc:
-            prog._set_aside(f"could not be read ({exc.__class__.__name__})")
-            return prog
-        try:
-            raw = json.loads(text)
-            if not isinstance(raw, dict) or not isinstance(raw.get("puzzles", {}), dict):
-                raise DamagedProgress("not a progress object")
-            prog.records = {str(k): _record(v) for k, v in raw.get("puzzles", {}).items()}
-            cur = raw.get("current")
-            prog.current = cur if isinstance(cur, str) else None
-        except (ValueError, DamagedProgress):
-            prog.records, prog.current = {}, None
-            prog._set_aside("was damaged")
-        return prog
-
-    def _set_aside(self, why: str) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        n = 1
-        while target.exists():
-            target = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
-            n += 1
-        try:
-            os.replace(self.path, target)
-            self.notice = (f"Your progress file {why}; it was moved to {target.name} and the "
-                           f"quiz starts fresh.")
-        except OSError as exc:
-            self.notice = (f"Your progress file {why} and could not be moved aside ({exc}); "
-                           f"the quiz starts fresh.")
+    def load(cls, directory: str | os.PathLike | None = None) -> Progress:
+        """The progress kept in ``directory`` (see :func:`data_dir` for the default)."""
+        return FileProgressStore(data_dir(directory)).load()
 
     def record(self, pid: str) -> Record:
         return self.records.setdefault(pid, Record())
@@ -116,6 +128,85 @@ class Progress:
         return {"version": VERSION, "current": self.current,
                 "puzzles": {k: r.to_json() for k, r in sorted(self.records.items())}}
 
+    def merge(self, others: dict[str, Record]) -> None:
+        """Fold in records another sitting kept: solved if either says so, the larger count of
+        attempts and of hints, and ids that only ``others`` has."""
+        for pid, theirs in others.items():
+            mine = self.records.get(pid)
+            if mine is None:
+                self.records[pid] = theirs
+                continue
+            mine.solved = mine.solved or theirs.solved
+            mine.attempts = max(mine.attempts, theirs.attempts)
+            mine.hints = max(mine.hints, theirs.hints)
+
+    def save(self) -> None:
+        """Keep this progress in its store (merged with what the store has; see
+        :meth:`ProgressStore.save`)."""
+        self._store().save(self)
+
+    def reset(self) -> bool:
+        """Forget everything, here and in the store; return True if the store had anything."""
+        self.records, self.current = {}, None
+        return self._store().reset()
+
+    def _store(self) -> ProgressStore:
+        if self.store is None:
+            raise ValueError("this progress has no store to keep it in")
+        return self.store
+
+
+class FileProgressStore:
+    """Progress kept as JSON in ``directory/progress.json`` (see the module's description)."""
+
+    def __init__(self, directory: str | os.PathLike, filename: str = FILENAME) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / filename
+
+    def __repr__(self) -> str:
+        return f"FileProgressStore({str(self.directory)!r})"
+
+    @property
+    def location(self) -> str:
+        return str(self.directory)
+
+    def load(self) -> Progress:
+        prog = Progress(self.path, store=self)
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return prog
+        except (OSError, UnicodeDecodeError) as exc:
+            prog.notice = self._set_aside(f"could not be read ({exc.__class__.__name__})")
+            return prog
+        try:
+            raw = json.loads(text)
+            if not isinstance(raw, dict) or not isinstance(raw.get("puzzles", {}), dict):
+                raise DamagedProgress("not a progress object")
+            prog.records = {str(k): _record(v) for k, v in raw.get("puzzles", {}).items()}
+            cur = raw.get("current")
+            prog.current = cur if isinstance(cur, str) else None
+        except (ValueError, DamagedProgress):
+            prog.records, prog.current = {}, None
+            prog.notice = self._set_aside("was damaged")
+        return prog
+
+    def _set_aside(self, why: str) -> str:
+        """Move the file aside; return the notice that says so."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        n = 1
+        while target.exists():
+            target = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
+            n += 1
+        try:
+            os.replace(self.path, target)
+            return (f"Your progress file {why}; it was moved to {target.name} and the "
+                    f"quiz starts fresh.")
+        except OSError as exc:
+            return (f"Your progress file {why} and could not be moved aside ({exc}); "
+                    f"the quiz starts fresh.")
+
     def _on_disk(self) -> dict[str, Record] | None:
         """The records in the file as it is now, or None if it is missing, unreadable or damaged
         (a damaged file is left for :meth:`load` to set aside; saving simply replaces it)."""
@@ -127,44 +218,17 @@ class Progress:
         except (OSError, UnicodeDecodeError, ValueError):  # DamagedProgress is a ValueError
             return None
 
-    def merge_from_disk(self) -> None:
-        """Fold in what another sitting saved since we loaded: solved if either says so, the
-        larger count of attempts and of hints, and ids that only the file has."""
-        disk = self._on_disk()
-        if not disk:
-            return
-        for pid, theirs in disk.items():
-            mine = self.records.get(pid)
-            if mine is None:
-                self.records[pid] = theirs
-                continue
-            mine.solved = mine.solved or theirs.solved
-            mine.attempts = max(mine.attempts, theirs.attempts)
-            mine.hints = max(mine.hints, theirs.hints)
-
-    def save(self) -> None:
+    def save(self, progress: Progress) -> None:
         """Merge with the file on disk (two quiz windows at once lose nothing), then write
-        atomically: a temporary file in the same folder, then ``os.replace``."""
-        self.merge_from_disk()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.to_json(), fh, indent=2)
-                fh.write("\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomically: a temporary file in the same folder, synced, then ``os.replace``."""
+        disk = self._on_disk()
+        if disk:
+            progress.merge(disk)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path, json.dumps(progress.to_json(), indent=2) + "\n",
+                     prefix=".progress-")
 
     def reset(self) -> bool:
-        """Forget everything; return True if there was a file to remove."""
-        self.records, self.current = {}, None
         try:
             self.path.unlink()
             return True

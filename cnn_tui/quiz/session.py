@@ -1,18 +1,21 @@
 """One sitting of the quiz, independent of any UI: the current puzzle, grading, hints, progress.
 
-The Textual screen calls these actions and draws what they return; headless runs and tests can
-drive the very same object.
+:func:`open_session` opens a sitting from :class:`~cnn_tui.quiz.options.QuizOptions`. The
+Textual screen calls the session's actions and draws what they return; headless runs and tests
+can drive the very same object.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cnn_tui.engine import format_value
 
 from .grade import grade_cell
-from .progress import Progress
-from .puzzle import Curriculum, Puzzle
+from .options import QuizOptions
+from .progress import FileProgressStore, Progress, ProgressStore, data_dir, puzzles_dir
+from .puzzle import Curriculum, Puzzle, load_dir
 
 
 @dataclass
@@ -34,6 +37,12 @@ def cell_name(p: Puzzle, r: int, c: int) -> str:
 
 
 class QuizSession:
+    """One sitting: the puzzles, where the learner is, what they typed, and their progress.
+
+    ``progress`` is None for random practice (nothing is kept); otherwise every change is saved
+    through the progress's store (:class:`~cnn_tui.quiz.progress.ProgressStore`) at once.
+    """
+
     def __init__(self, curriculum: Curriculum, progress: Progress | None = None,
                  start: str | None = None, random: bool = False) -> None:
         self.curriculum = curriculum
@@ -183,12 +192,58 @@ class QuizSession:
         self.entries.pop(p.id, None)
         self.marks.pop(p.id, None)
 
+    @property
+    def store(self) -> ProgressStore | None:
+        """Where the progress is kept (None for random practice)."""
+        return self.progress.store if self.progress is not None else None
+
     def _save(self) -> None:
-        if self.progress is None:
+        store = self.store
+        if self.progress is None or store is None:
             return
         try:
-            self.progress.save()
+            store.save(self.progress)
             self.save_error = ""
         except OSError as exc:
-            self.save_error = (f"Could not save your progress in {self.progress.path.parent}: "
+            self.save_error = (f"Could not save your progress in {store.location}: "
                                f"{exc.strerror or exc}")
+
+
+def open_session(options: QuizOptions | None = None,
+                 store: ProgressStore | None = None) -> tuple[QuizSession, list[str]]:
+    """Open a sitting as ``options`` say; return it and the notices to show the learner.
+
+    Random practice keeps no progress. Otherwise the puzzles come from ``options.puzzles_dir``
+    (default: :func:`~cnn_tui.quiz.progress.puzzles_dir`) and the progress from ``store``
+    (default: the progress file in ``options.data_dir``). Puzzle files with problems, a
+    damaged progress file and an unknown ``options.start`` are notices, not errors.
+    """
+    opts = options if options is not None else QuizOptions()
+    notices: list[str] = []
+    if opts.random:
+        from .randomgen import random_puzzles
+
+        cur = Curriculum(random_puzzles(opts.seed, int(opts.count or 20)), [])
+        return QuizSession(cur, None, random=True), notices
+    folder = Path(opts.puzzles_dir) if opts.puzzles_dir else puzzles_dir()
+    cur = load_dir(folder)
+    if cur.problems and cur.puzzles:
+        n = len(cur.problems)
+        notices.append(f"{n} puzzle file{'s have' if n != 1 else ' has'} problems and "
+                       f"{'were' if n != 1 else 'was'} skipped; run 'cnn-tui puzzles check'.")
+    if store is None:
+        store = FileProgressStore(data_dir(opts.data_dir))
+    progress = store.load()
+    progress.store = store
+    if progress.notice:
+        notices.append(progress.notice)
+    start = opts.start
+    try:
+        session = QuizSession(cur, progress, start=start)
+    except KeyError:
+        session = QuizSession(cur, progress)
+        where = (f'opening puzzle {session.index + 1}, "{session.puzzle.title}"'
+                 if session.puzzles else "there are no puzzles to open")
+        notices.append(f"There is no puzzle with id {start!r} (run 'cnn-tui puzzles list' to "
+                       f"see the ids); {where}.")
+    return session, notices

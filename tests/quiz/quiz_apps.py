@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.app import App
 
+from cnn_tui.quiz.options import QuizOptions
 from cnn_tui.tui.screens.quiz import make_quiz_screen
 
 PUZZLES = Path(__file__).resolve().parents[2] / "puzzles"
@@ -14,7 +15,8 @@ PUZZLES = Path(__file__).resolve().parents[2] / "puzzles"
 class QuizTestApp(App):
     def __init__(self, data_dir, **options) -> None:
         super().__init__()
-        self.options = {"data_dir": str(data_dir), "puzzles_dir": str(PUZZLES), **options}
+        self.options = QuizOptions(**{"data_dir": str(data_dir), "puzzles_dir": str(PUZZLES),
+                                      **options})
 
     def on_mount(self) -> None:
         self.push_screen(make_quiz_screen(self.options))

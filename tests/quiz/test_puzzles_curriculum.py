@@ -108,7 +108,7 @@ def test_pooling_puzzles_match_a_plain_loop(name):
     ("29-dilation.toml", {"dilation": 2}),
 ])
 def test_conv_puzzles_match_a_plain_loop(name, kw):
-    from cnn_tui.lesson.data import KERNELS
+    from cnn_tui.lecture.data import KERNELS
 
     spec = _toml(name)
     k = spec["kernel"]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from cnn_tui.cli import cli
+
+pytestmark = pytest.mark.app   # every test here runs the app headless
 
 
 def test_headless_quiz_solves_the_practice(tmp_path, monkeypatch):
@@ -48,10 +51,11 @@ def test_footer_lists_the_quiz_keys(tmp_path, monkeypatch):
 
 async def test_quiz_from_the_lesson_and_back(tmp_path, monkeypatch):
     monkeypatch.setenv("CNN_TUI_DATA_DIR", str(tmp_path))
+    from cnn_tui.quiz.options import QuizOptions
     from cnn_tui.tui.app import CnnTuiApp
     from cnn_tui.tui.screens.quiz import QuizScreen
 
-    app = CnnTuiApp(start="literal", quiz_options={"data_dir": str(tmp_path)})
+    app = CnnTuiApp(start="literal", quiz_options=QuizOptions(data_dir=str(tmp_path)))
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.pause()
         lesson = app.screen

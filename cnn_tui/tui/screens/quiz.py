@@ -1,25 +1,23 @@
 """The quiz screen: a puzzle's matrices, an answer grid, grading, hints and worked arithmetic.
 
-Everything it shows comes from :mod:`cnn_tui.quiz` (which asks the engine); this module only
-draws and routes keys. ``make_quiz_screen(options)`` is the entry point the app uses.
+Everything it shows comes from :mod:`cnn_tui.quiz` (which asks the engine and keeps progress);
+this module only draws and routes keys. ``make_quiz_screen(options)`` is the entry point the app
+uses.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from cnn_tui.quiz.progress import Progress, puzzles_dir
-from cnn_tui.quiz.puzzle import Curriculum, load_dir
-from cnn_tui.quiz.session import QuizSession
+from cnn_tui.quiz.options import QuizOptions
+from cnn_tui.quiz.session import QuizSession, open_session
 from cnn_tui.render import matrix_text
 from cnn_tui.tui.widgets.quiz_grid import QuizGrid
 
@@ -384,52 +382,8 @@ class QuizScreen(Screen):
         self.app.exit()
 
 
-def build_session(options: dict | None = None) -> tuple[QuizSession, list[str]]:
-    """Load puzzles and progress from ``options``; return the session and notices to show."""
-    opts = dict(options or {})
-    notices: list[str] = []
-    if opts.get("random"):
-        from cnn_tui.quiz.randomgen import random_puzzles
-
-        seed = opts.get("seed")
-        count = int(opts.get("count") or 20)
-        cur = Curriculum(random_puzzles(seed, count), [])
-        return QuizSession(cur, None, random=True), notices
-    folder = Path(opts["puzzles_dir"]) if opts.get("puzzles_dir") else puzzles_dir()
-    cur = load_dir(folder)
-    if cur.problems and cur.puzzles:
-        n = len(cur.problems)
-        notices.append(f"{n} puzzle file{'s have' if n != 1 else ' has'} problems and "
-                       f"{'were' if n != 1 else 'was'} skipped; run 'cnn-tui puzzles check'.")
-    progress = Progress.load(opts.get("data_dir"))
-    if progress.notice:
-        notices.append(progress.notice)
-    start = opts.get("start")
-    try:
-        session = QuizSession(cur, progress, start=start)
-    except KeyError:
-        session = QuizSession(cur, progress)
-        where = (f'opening puzzle {session.index + 1}, "{session.puzzle.title}"'
-                 if session.puzzles else "there are no puzzles to open")
-        notices.append(f"There is no puzzle with id {start!r} (run 'cnn-tui puzzles list' to "
-                       f"see the ids); {where}.")
-    return session, notices
-
-
-def make_quiz_screen(options: dict | None = None) -> Screen:
-    """The quiz screen. ``options``: data_dir, puzzles_dir, random, seed, count, start."""
-    session, notices = build_session(options)
+def make_quiz_screen(options: QuizOptions | None = None) -> Screen:
+    """The quiz screen, opened as ``options`` say (see
+    :func:`cnn_tui.quiz.session.open_session`)."""
+    session, notices = open_session(options)
     return QuizScreen(session, notices)
-
-
-class QuizApp(App):
-    """A bare app around the quiz screen (used when the lesson app is not available)."""
-
-    TITLE = "cnn-tui quiz"
-
-    def __init__(self, options: dict | None = None) -> None:
-        super().__init__()
-        self.quiz_options = options or {}
-
-    def on_mount(self) -> None:
-        self.push_screen(make_quiz_screen(self.quiz_options))
