@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-from cnn_tui.headless import HeadlessError, parse_script, parse_size, run_headless
+from cnn_tui.tui.headless import HeadlessError, parse_script, parse_size, run_headless
+
+pytestmark = pytest.mark.app   # every test here runs the app headless
 
 
 def run(capsys, screen="convolution", size=(100, 36), keys=None, script=None, svg=None):

@@ -1,21 +1,27 @@
 """Commands that open the Textual app: the lesson (``cnn-tui``) and ``cnn-tui run``.
 
-Only click is imported here at module level; Textual and NumPy load inside the commands.
+Only click and the screen registry (:data:`cnn_tui.tui.screens.SCREENS`, free of NumPy and
+Textual) are imported here at module level; Textual and NumPy load inside the commands.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-SCREEN_NAMES = ("literal", "features", "filtering", "convolution", "padding", "edges", "relu",
-                "pooling", "stacking", "votes", "params", "quiz")
+from cnn_tui.cli.errors import BadInput
+from cnn_tui.tui.screens import SCREENS
+
+if TYPE_CHECKING:
+    from cnn_tui.quiz.options import QuizOptions
 
 
-def open_lesson(start: str = "literal", quiz_options: dict | None = None) -> int:
+def open_lesson(start: str = SCREENS[0], quiz_options: QuizOptions | None = None) -> int:
     """Open the step-through simulator in this terminal; the app's return code (1 if it crashed)."""
-    from cnn_tui.tui.app import CnnTuiApp
+    from cnn_tui.tui import app as tui_app
 
-    app = CnnTuiApp(start=start, quiz_options=quiz_options)
+    app = tui_app.CnnTuiApp(start=start, quiz_options=quiz_options)
     app.run()
     return app.return_code or 0
 
@@ -23,8 +29,8 @@ def open_lesson(start: str = "literal", quiz_options: dict | None = None) -> int
 @click.command()
 @click.option("--headless", is_flag=True,
               help="Drive the app without a terminal and print the final screen as plain text.")
-@click.option("--screen", default="literal", show_default=True, metavar="NAME",
-              help=f"Where to start: {', '.join(SCREEN_NAMES)}.")
+@click.option("--screen", default=SCREENS[0], show_default=True, metavar="NAME",
+              help=f"Where to start: {', '.join(SCREENS)}.")
 @click.option("--size", default="100x36", show_default=True, metavar="WxH",
               help="Terminal size for --headless, e.g. 80x24.")
 @click.option("--keys", default=None, metavar='"KEY KEY ..."',
@@ -44,22 +50,23 @@ def run(headless, screen, size, keys, script, svg, data_dir):
       cnn-tui run --headless --screen convolution --keys "right right"
       cnn-tui run --headless --script demo.txt --svg demo.svg
     """
-    from cnn_tui.cli import BadInput
+    if screen not in SCREENS:
+        raise BadInput(f"unknown screen {screen!r}; choose one of {', '.join(SCREENS)}")
+    from cnn_tui.quiz.options import QuizOptions
 
-    if screen not in SCREEN_NAMES:
-        raise BadInput(f"unknown screen {screen!r}; choose one of {', '.join(SCREEN_NAMES)}")
+    quiz_options = QuizOptions(data_dir=data_dir) if data_dir else None
     if not headless:
         if keys or script or svg:
             raise BadInput("--keys, --script and --svg need --headless")
-        return open_lesson(screen, {"data_dir": data_dir} if data_dir else None)
-    from cnn_tui.headless import HeadlessError, parse_size, run_headless
+        return open_lesson(screen, quiz_options)
+    from cnn_tui.tui.headless import HeadlessError, parse_size, run_headless
 
     try:
         wh = parse_size(size)
     except HeadlessError as exc:
         raise BadInput(str(exc)) from None
-    app_kwargs = {"quiz_options": {"data_dir": data_dir}} if data_dir else None
+    app_kwargs = {"quiz_options": quiz_options} if quiz_options else None
     return run_headless(screen, wh, keys, script, svg, app_kwargs=app_kwargs)
 
 
-COMMANDS: list = [run]
+COMMANDS: list[click.Command] = [run]

@@ -1,4 +1,4 @@
-"""Coloured Rich output of the command-line calculators."""
+"""Coloured Rich output of the calculators: convolve, pipeline and variants."""
 
 from __future__ import annotations
 

@@ -1,18 +1,15 @@
-"""``cnn-tui quiz`` and ``cnn-tui puzzles check``.
+"""``cnn-tui quiz``, ``cnn-tui puzzles check`` and ``cnn-tui puzzles list``.
 
-Only click is imported here at module level; the quiz package, NumPy and Textual load inside the
-commands.
+Only click and the screen registry are imported here at module level; the quiz package, NumPy
+and Textual load inside the commands.
 """
 
 from __future__ import annotations
 
 import click
 
-
-def _bad(message: str):
-    from cnn_tui.cli import BadInput
-
-    return BadInput(message)
+from cnn_tui.cli.errors import BadInput
+from cnn_tui.tui.screens import QUIZ
 
 
 @click.command()
@@ -36,7 +33,7 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
           h hint, w worked arithmetic, n/p next/previous, l list, ? help, q quit.
     """
     if seed is not None and not random_:
-        raise _bad("--seed only makes sense with --random; add --random or drop --seed")
+        raise BadInput("--seed only makes sense with --random; add --random or drop --seed")
     if reset:
         from cnn_tui.quiz.progress import FILENAME, data_dir as resolve
 
@@ -54,11 +51,13 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
         try:
             prog.reset()
         except OSError as exc:
-            raise _bad(f"cannot remove {path}: {exc.strerror or exc}") from None
+            raise BadInput(f"cannot remove {path}: {exc.strerror or exc}") from None
         click.echo(f"Progress reset ({path} removed).")
         return 0
-    options = {"data_dir": data_dir, "puzzles_dir": puzzles_dir, "random": random_, "seed": seed,
-               "start": start}
+    from cnn_tui.quiz.options import QuizOptions
+
+    options = QuizOptions(data_dir=data_dir, puzzles_dir=puzzles_dir, random=random_, seed=seed,
+                          start=start)
     if not random_:
         from cnn_tui.quiz.progress import puzzles_dir as locate
         from cnn_tui.quiz.puzzle import load_dir
@@ -66,18 +65,14 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
         folder = _existing_folder(locate(puzzles_dir))
         cur = load_dir(folder)
         if not cur.puzzles:
-            raise _bad(f"no usable puzzles in {folder}; run 'cnn-tui puzzles check {folder}'")
+            raise BadInput(f"no usable puzzles in {folder}; "
+                           f"run 'cnn-tui puzzles check {folder}'")
         if start and cur.index_of(start) is None:
-            raise _bad(f"there is no puzzle with id {start!r}; run 'cnn-tui puzzles list' to see "
-                       f"the ids")
-    try:
-        from cnn_tui.tui.app import CnnTuiApp
-    except ImportError:
-        from cnn_tui.tui.screens.quiz import QuizApp
+            raise BadInput(f"there is no puzzle with id {start!r}; run 'cnn-tui puzzles list' "
+                           f"to see the ids")
+    from cnn_tui.tui import app as tui_app
 
-        app = QuizApp(options)
-    else:
-        app = CnnTuiApp(start="quiz", quiz_options=options)
+    app = tui_app.CnnTuiApp(start=QUIZ, quiz_options=options)
     app.run()
     # A crash inside the app (Textual prints it) must not look like success to a script.
     return app.return_code or 0
@@ -86,9 +81,9 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
 def _existing_folder(folder):
     """``folder`` if it is a folder; a path that does not exist or is a file is bad input."""
     if not folder.exists():
-        raise _bad(f"there is no folder {folder}")
+        raise BadInput(f"there is no folder {folder}")
     if not folder.is_dir():
-        raise _bad(f"{folder} is not a folder of puzzle files")
+        raise BadInput(f"{folder} is not a folder of puzzle files")
     return folder
 
 
@@ -137,4 +132,4 @@ def puzzles_list(directory):
     return 1 if cur.problems else 0
 
 
-COMMANDS = [quiz, puzzles]
+COMMANDS: list[click.Command] = [quiz, puzzles]

@@ -16,11 +16,16 @@ stderr with exit status 2, before the app starts.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import sys
 import tempfile
 from dataclasses import dataclass
+
+from cnn_tui.files import write_atomic
+from cnn_tui.quiz.options import QuizOptions
+from cnn_tui.tui.screens import SCREENS
 
 ACTIONS = ("press", "type", "expect", "snapshot", "svg")
 KEY_NAME = re.compile(r"^(?:[a-z0-9_]+(?:\+[a-z0-9_]+)*|[^\s])$")
@@ -112,37 +117,10 @@ def screen_text(app) -> str:
     return "\n".join(lines)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a synced temporary file in the same folder.
-
-    The file gets the mode a plain ``open()`` would give it (0o666 less the umask), not
-    mkstemp's 0o600.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".cnn-tui-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fchmod(fh.fileno(), 0o666 & ~_umask())
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def save_svg(path: str, text: str) -> None:
-    """:func:`write_atomic`, with any OSError turned into one line for the user."""
+    """Write the SVG ``text`` to ``path`` atomically; any OSError becomes one line for the user."""
     try:
-        write_atomic(path, text)
+        write_atomic(path, text, prefix=".cnn-tui-")
     except OSError as exc:
         raise HeadlessError(f"cannot write the SVG {path!r}: {exc.strerror or exc}") from None
 
@@ -214,14 +192,14 @@ def run_headless(screen: str, size: tuple[int, int], keys: str | None, script: s
 
     Prints the final screen as plain text on stdout and returns the exit code: 0, 1 when an
     ``expect`` fails, 2 for bad arguments or script lines (one line on stderr).
-    Unless the caller names a quiz data dir (``app_kwargs["quiz_options"]["data_dir"]``) or
-    ``$CNN_TUI_DATA_DIR`` is set, quiz progress goes to a temporary folder, never the user's own.
+    ``app_kwargs`` go to the app; their ``"quiz_options"`` is a
+    :class:`~cnn_tui.quiz.options.QuizOptions` or None. Unless the caller names a quiz data dir
+    (``app_kwargs["quiz_options"].data_dir``) or ``$CNN_TUI_DATA_DIR`` is set, quiz progress goes
+    to a temporary folder, never the user's own.
     """
     import asyncio
 
     try:
-        from cnn_tui.tui.app import SCREENS
-
         if screen not in SCREENS:
             raise HeadlessError(f"unknown screen {screen!r}; choose one of {', '.join(SCREENS)}")
         size = check_size(size)
@@ -251,12 +229,15 @@ def run_headless(screen: str, size: tuple[int, int], keys: str | None, script: s
     from cnn_tui.tui.app import CnnTuiApp
 
     kwargs = dict(app_kwargs or {})
-    quiz_options = dict(kwargs.get("quiz_options") or {})
+    quiz_options: QuizOptions | None = kwargs.get("quiz_options")
+    data_dir = quiz_options.data_dir if quiz_options is not None else None
     with contextlib.ExitStack() as stack:
-        if not quiz_options.get("data_dir") and not os.environ.get("CNN_TUI_DATA_DIR"):
+        if not data_dir and not os.environ.get("CNN_TUI_DATA_DIR"):
             # A scripted run must not touch the learner's real quiz progress.
-            quiz_options["data_dir"] = stack.enter_context(
-                tempfile.TemporaryDirectory(prefix="cnn-tui-headless-"))
+            quiz_options = dataclasses.replace(
+                quiz_options or QuizOptions(),
+                data_dir=stack.enter_context(
+                    tempfile.TemporaryDirectory(prefix="cnn-tui-headless-")))
         kwargs["quiz_options"] = quiz_options
         try:
             app = CnnTuiApp(start=screen, **kwargs)

@@ -1,0 +1,5 @@
+"""``python -m cnn_tui.cli``: the same as ``cnn-tui``."""
+
+from cnn_tui.cli import main
+
+main()
