@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "engine"))
 
 from cnn_tui.engine import conv, conv_backward, max_pool  # noqa: E402
-from cnn_tui.lesson.data import IMAGES  # noqa: E402
-from cnn_tui.lesson.network import lecture_pipeline  # noqa: E402
+from cnn_tui.lecture.data import IMAGES  # noqa: E402
+from cnn_tui.lecture.network import lecture_pipeline  # noqa: E402
 
 CONV_SHAPES = [(1, 1, 9, 3, 3), (64, 1, 28, 8, 3), (256, 8, 32, 16, 3), (32, 16, 64, 32, 5)]
 POOL_SHAPES = [(1, 3, 7, 7), (64, 8, 26, 26), (256, 16, 30, 30), (32, 32, 60, 60)]

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnn_tui.lesson.data import IMAGES, VARIANTS, drawing, picture
-from cnn_tui.lesson.network import lecture_pipeline, variant_report
+from cnn_tui.lecture.data import IMAGES, VARIANTS, drawing, picture
+from cnn_tui.lecture.network import lecture_pipeline, variant_report
 
 
 def test_every_picture_is_9x9_of_plus_minus_one():

@@ -277,9 +277,6 @@ STRONG = {"X": (0, 3, 4, 9, 10), "O": (1, 2, 8, 11)}
 VECTOR_LENGTH = 12
 FUTURE_VALUES = (0.9, 0.65, 0.45, 0.87, 0.96, 0.73, 0.23, 0.63, 0.44, 0.89, 0.94, 0.53)
 
-# --- padding and stride example -------------------------------------------------------------
-PADDING_EXAMPLE = {"input": 9, "kernel": 3, "padding": 1, "strides": (1, 2, 3, 4)}
-
 # --- named matrices for the command line --------------------------------------------------------
 KERNELS: dict[str, np.ndarray] = {**FEATURES, **EDGE_KERNELS, "practice": PRACTICE_KERNEL}
 INPUTS: dict[str, np.ndarray] = {**IMAGES, "practice": PRACTICE_INPUT}

@@ -19,7 +19,7 @@ from cnn_tui.lesson.chapters.base import Chapter
 from cnn_tui.lesson.chapters.filtering import FILTER_STAGES
 from cnn_tui.lesson.chapters.params import PARAMS_EXAMPLES
 from cnn_tui.lesson.chapters.stacking import STACK_STAGES
-from cnn_tui.lesson.data import FEATURES
+from cnn_tui.lecture.data import FEATURES
 from cnn_tui.lesson.workbench import FEATURE_NAMES, PICTURES, ModelError, Workbench
 
 __all__ = ["FILTER_STAGES", "PARAMS_EXAMPLES", "PICTURES", "STACK_STAGES", "LessonModel",

@@ -15,8 +15,8 @@ from typing import TypeVar
 import numpy as np
 
 from cnn_tui import engine
-from cnn_tui.lesson.data import FEATURES, IMAGES, VARIANT_BY_NAME, VARIANTS
-from cnn_tui.lesson.network import lecture_pipeline
+from cnn_tui.lecture.data import FEATURES, IMAGES, VARIANT_BY_NAME, VARIANTS
+from cnn_tui.lecture.network import lecture_pipeline
 
 PICTURES: tuple[str, ...] = tuple(v.name for v in VARIANTS)
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
@@ -190,7 +190,7 @@ class Workbench:
 
     @property
     def relu_map(self) -> np.ndarray:
-        return self.memo(("relu", self.feature), lambda: engine.relu(self.conv_map()))
+        return self.memo(("relu_map", self.feature), lambda: engine.relu(self.conv_map()))
 
     @property
     def pipeline(self) -> engine.PipelineResult:

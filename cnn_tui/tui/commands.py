@@ -7,7 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from cnn_tui.lesson.chapters import chapter_classes
-from cnn_tui.lesson.data import EDGE_TITLES, FEATURE_TITLES, VARIANTS
+from cnn_tui.lecture.data import EDGE_TITLES, FEATURE_TITLES, VARIANTS
 
 
 class LessonCommands(Provider):

@@ -201,7 +201,7 @@ def test_pool_of_lecture_is_ceil_mode():
 
 def test_lesson_data_matches_golden():
     """The lesson's built-in data is the lecture's (the app and the CLI use it)."""
-    from cnn_tui.lesson import data
+    from cnn_tui.lecture import data
 
     for name, img in IMAGES.items():
         np.testing.assert_array_equal(np.asarray(data.IMAGES[name], dtype=float), img)
@@ -218,7 +218,7 @@ def test_lesson_data_matches_golden():
 
 @pytest.mark.parametrize("image", ["x", "o"])
 def test_lecture_pipeline_of_lesson(image):
-    from cnn_tui.lesson.network import lecture_pipeline
+    from cnn_tui.lecture.network import lecture_pipeline
 
     res = lecture_pipeline(IMAGES[image])
     np.testing.assert_allclose(res.vector * 9, GOLDEN["vote_vectors_sum9"][image], atol=1e-12)

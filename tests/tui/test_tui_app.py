@@ -10,8 +10,9 @@ import re
 import numpy as np
 import pytest
 
-from cnn_tui.headless import screen_text
-from cnn_tui.lesson.data import IMAGES
+from cnn_tui.tui.headless import screen_text
+from cnn_tui.lecture.data import IMAGES
+from cnn_tui.quiz.options import QuizOptions
 from cnn_tui.tui.app import CnnTuiApp
 from cnn_tui.tui.screens.lesson import LessonScreen
 
@@ -396,7 +397,7 @@ async def test_command_palette_jumps_to_a_chapter():
 
 
 async def test_quiz_key_opens_the_quiz_or_says_why_not(tmp_path):
-    app = make("literal", quiz_options={"data_dir": str(tmp_path)})   # never the user's data
+    app = make("literal", quiz_options=QuizOptions(data_dir=str(tmp_path)))   # never the user's data
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.press("z")
         try:
@@ -423,7 +424,7 @@ async def test_command_palette_through_the_keyboard():
 
 
 async def test_start_on_the_quiz(tmp_path):
-    app = CnnTuiApp(start="quiz", quiz_options={"data_dir": str(tmp_path)})
+    app = CnnTuiApp(start="quiz", quiz_options=QuizOptions(data_dir=str(tmp_path)))
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.pause()
         assert not isinstance(app.screen, LessonScreen)
@@ -482,7 +483,7 @@ async def test_key_mashing_never_breaks_the_app():
 
 @pytest.mark.parametrize("size", [(100, 36), (80, 24)])
 async def test_votes_report_lists_every_picture_with_the_canonical_ones_right(size):
-    from cnn_tui.lesson.data import VARIANTS
+    from cnn_tui.lecture.data import VARIANTS
 
     app = make("votes")
     async with app.run_test(size=size) as pilot:
@@ -494,7 +495,7 @@ async def test_votes_report_lists_every_picture_with_the_canonical_ones_right(si
         assert re.search(r"\bo\s+O → O\s+0\.55\s+1\.00 ✓ right", text)
         listed = re.findall(r"\b(\w+)\s+[XO] → (?:X|O|tie)\b", text)
         assert sorted(listed) == sorted(v.name for v in VARIANTS)
-        # Checked independently by a plain-loop network in tests/test_lesson_data.py:
+        # Checked independently by a plain-loop network in tests/test_lecture_data.py:
         # the plus sign, the bold X and the heavy O fool the hand-wired network.
         wrong = set(re.findall(r"\b(\w+)\s+[XO] → (?:X|O|tie)\s+\S+\s+\S+ ✗ wrong", text))
         assert wrong == {"x_plus", "x_bold", "o_heavy"}

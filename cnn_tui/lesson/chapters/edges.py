@@ -7,7 +7,7 @@ import numpy as np
 from cnn_tui import engine
 from cnn_tui.lesson.chapters.base import EDIT, FEATURE, PICK_KEYS, PICTURE
 from cnn_tui.lesson.chapters.base import Chapter as Base
-from cnn_tui.lesson.data import EDGE_KERNELS, EDGE_TITLES
+from cnn_tui.lecture.data import EDGE_KERNELS, EDGE_TITLES
 from cnn_tui.lesson.workbench import cycle
 
 EDGE_NAMES: tuple[str, ...] = tuple(EDGE_KERNELS)

@@ -6,7 +6,7 @@ import numpy as np
 
 from cnn_tui.lesson.chapters.base import EDIT, FEATURE, PICK_KEYS, PICTURE
 from cnn_tui.lesson.chapters.base import Chapter as Base
-from cnn_tui.lesson.data import FEATURE_TITLES, FEATURES
+from cnn_tui.lecture.data import FEATURE_TITLES, FEATURES
 
 
 class Chapter(Base):

@@ -7,7 +7,7 @@ import numpy as np
 from cnn_tui import engine
 from cnn_tui.lesson.chapters.base import EDIT, PICK_KEYS, PICTURE
 from cnn_tui.lesson.chapters.base import Chapter as Base
-from cnn_tui.lesson.data import VARIANT_BY_NAME
+from cnn_tui.lecture.data import VARIANT_BY_NAME
 from cnn_tui.lesson.workbench import PICTURES, cycle
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from cnn_tui.lesson.chapters.base import FEATURE, PICK_KEYS, PICTURE, PLAY, RESET
 from cnn_tui.lesson.chapters.base import Chapter as Base
-from cnn_tui.lesson.data import FEATURES
+from cnn_tui.lecture.data import FEATURES
 
 
 class Chapter(Base):

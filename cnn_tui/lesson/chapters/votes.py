@@ -7,8 +7,8 @@ import numpy as np
 from cnn_tui import engine
 from cnn_tui.lesson.chapters.base import EDIT, PICK_KEYS, PICTURE
 from cnn_tui.lesson.chapters.base import Chapter as Base
-from cnn_tui.lesson.data import FEATURES, FUTURE_VALUES, STRONG, VECTOR_LENGTH
-from cnn_tui.lesson.network import variant_report
+from cnn_tui.lecture.data import FEATURES, FUTURE_VALUES, STRONG, VECTOR_LENGTH
+from cnn_tui.lecture.network import variant_report
 from cnn_tui.lesson.workbench import cycle
 
 # What the chapter shows: the picture's 12 values, the lecture's "future values", or the

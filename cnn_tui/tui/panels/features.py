@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.containers import Horizontal
 
 from cnn_tui.lesson.chapters.features import Chapter
-from cnn_tui.lesson.data import FEATURES
+from cnn_tui.lecture.data import FEATURES
 from cnn_tui.tui.panels.base import ChapterPanel, picture_view_text
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, text_width, values_text
 

@@ -7,7 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.relu import Chapter
-from cnn_tui.lesson.data import FEATURES
+from cnn_tui.lecture.data import FEATURES
 from cnn_tui.render import matrix_text
 from cnn_tui.tui.panels.base import ChapterPanel, choice_caption
 from cnn_tui.tui.widgets.matrix import MatrixView, blank, values_text

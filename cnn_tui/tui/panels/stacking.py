@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.containers import Horizontal
 
 from cnn_tui.lesson.chapters.stacking import STACK_STAGES, STAGE_SHORT, Chapter
-from cnn_tui.lesson.data import VECTOR_LENGTH
+from cnn_tui.lecture.data import VECTOR_LENGTH
 from cnn_tui.tui.panels.base import ChapterPanel
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, values_text
 
