@@ -94,6 +94,20 @@ def load_matrix(spec: str, names: dict[str, np.ndarray], what: str) -> np.ndarra
     return parse_matrix(spec, what)
 
 
+_WHOLE = re.compile(r"[+-]?[0-9]{1,18}")
+
+
+def parse_whole_numbers(text: str) -> list[int]:
+    """``"3,4"``, ``"3 4"`` or ``"3;4"`` -> ``[3, 4]``: whole numbers (ASCII digits, at most 18
+    of them) separated by commas, semicolons or spaces. Anything else is an InputError."""
+    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    if not all(_WHOLE.fullmatch(p) for p in parts):
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise InputError(f"could not read {shown!r}: type whole numbers separated by commas, "
+                         "e.g. 3,4")
+    return [int(p) for p in parts]
+
+
 def parse_pair(text: str, what: str, minimum: int) -> tuple[int, int]:
     """``"2"`` -> (2, 2); ``"1,2"`` -> (1, 2); each at least ``minimum``."""
     parts = [p for p in re.split(r"[,\s]+", text.strip()) if p]

@@ -39,3 +39,19 @@ def test_pairs(text, pair):
 def test_bad_pairs(text):
     with pytest.raises(InputError):
         parse_pair(text, "--stride", 1)
+
+
+def test_whole_numbers_for_the_lesson_prompt():
+    from cnn_tui.inputs import parse_whole_numbers
+
+    assert parse_whole_numbers("3,4") == [3, 4]
+    assert parse_whole_numbers(" 3 4 ") == [3, 4]
+    assert parse_whole_numbers("3;4") == [3, 4]
+    assert parse_whole_numbers("20,20,20,1") == [20, 20, 20, 1]
+    assert parse_whole_numbers("") == []
+    for bad in ("a,b", "1.5", "1_0", "３,4", "9" * 19):
+        with pytest.raises(InputError, match="type whole numbers separated by commas"):
+            parse_whole_numbers(bad)
+    with pytest.raises(InputError) as exc:
+        parse_whole_numbers("x" * 5000)
+    assert len(str(exc.value)) < 120          # a long bad entry is quoted by a short prefix

@@ -35,9 +35,10 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
     if seed is not None and not random_:
         raise BadInput("--seed only makes sense with --random; add --random or drop --seed")
     if reset:
-        from cnn_tui.quiz.progress import FILENAME, data_dir as resolve
+        from cnn_tui.quiz.progress import FileProgressStore, data_dir as resolve
 
-        path = resolve(data_dir) / FILENAME
+        store = FileProgressStore(resolve(data_dir))
+        path = store.path
         if not path.exists():
             click.echo(f"No saved progress at {path}; nothing to reset.")
             return 0
@@ -45,11 +46,8 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
                                          default=False):
             click.echo("Progress kept.")
             return 1
-        from cnn_tui.quiz.progress import Progress
-
-        prog = Progress(path)
         try:
-            prog.reset()
+            store.reset()
         except OSError as exc:
             raise BadInput(f"cannot remove {path}: {exc.strerror or exc}") from None
         click.echo(f"Progress reset ({path} removed).")

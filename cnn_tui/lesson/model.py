@@ -5,8 +5,10 @@ feature, number style, drawing) plus one object per chapter (from the registry i
 :mod:`cnn_tui.lesson.chapters`), with one chapter open at a time. The generic moves (step, back,
 jump, reset, next chapter) go to the open chapter. A chapter's own values and actions are
 reachable on the model by name too: ``model.conv_filled`` is the convolution chapter's
-``conv_filled``, ``model.stride = 2`` sets the padding chapter's stride. A name that several
-chapters define (``window``) means the open chapter's.
+``conv_filled``. A name that several chapters define (``window``) means the open chapter's, and
+is an AttributeError while a chapter without it is open. Assigning by name (``model.compare =
+"o"``) sets the chapter's attribute as it is, without checks or a redraw: use the chapter's
+actions (``set_stride``), which check the value and refresh what depends on it.
 
 The Textual app renders from this model and its key bindings call these actions, so a unit test
 of the model exercises the same logic as a key press, in milliseconds.
@@ -44,7 +46,7 @@ class LessonModel(Workbench):
     """The workbench, every chapter, and which chapter is open."""
 
     def __init__(self, chapter: str = CHAPTER_IDS[0], picture: str = "x", feature: str = "diag",
-                 style: str = "lecture", image=None, editing: bool = False,
+                 *, style: str = "lecture", image=None, editing: bool = False,
                  cursor: tuple[int, int] = (4, 4), **settings) -> None:
         if chapter not in CHAPTER_IDS:
             raise ModelError(f"unknown chapter {chapter!r}; choose one of "
@@ -79,14 +81,29 @@ class LessonModel(Workbench):
             owner = self._owner(name)
             if owner is not None:
                 return getattr(owner, name)
+            if name in self.__dict__.get("_owners", {}):
+                raise AttributeError(f"{name!r} belongs to the chapters "
+                                     f"{', '.join(ch.id for ch in self._owners[name])}, and the "
+                                     f"{self.chapter} chapter is open")
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __setattr__(self, name: str, value) -> None:
-        owner = self._owner(name) if not name.startswith("_") else None
-        if owner is not None and name not in self.__dict__:
+        if not name.startswith("_") and name in self.__dict__.get("_owners", {}):
+            owner = self._owner(name)
+            if owner is None:
+                raise AttributeError(f"{name!r} belongs to the chapters "
+                                     f"{', '.join(ch.id for ch in self._owners[name])}, and the "
+                                     f"{self.chapter} chapter is open")
             setattr(owner, name, value)
         else:
             object.__setattr__(self, name, value)
+
+    def __copy__(self):
+        raise TypeError("a LessonModel cannot be copied: its chapters share its workbench; "
+                        "build a new LessonModel instead")
+
+    def __deepcopy__(self, memo):
+        return self.__copy__()
 
     # ------------------------------------------------------------------ chapters
     @property

@@ -15,7 +15,7 @@ from typing import TypeVar
 import numpy as np
 
 from cnn_tui import engine
-from cnn_tui.lecture.data import FEATURES, IMAGES, VARIANT_BY_NAME, VARIANTS
+from cnn_tui.lecture.data import FEATURE_TITLES, FEATURES, IMAGES, VARIANT_BY_NAME, VARIANTS
 from cnn_tui.lecture.network import lecture_pipeline
 
 PICTURES: tuple[str, ...] = tuple(v.name for v in VARIANTS)
@@ -146,6 +146,11 @@ class Workbench:
         return [self.cursor] if self.editing else []
 
     # ------------------------------------------------------------------ the feature map
+    @staticmethod
+    def feature_titles() -> dict[str, str]:
+        """The shared features, name -> what it looks for."""
+        return dict(FEATURE_TITLES)
+
     @property
     def kernel(self) -> np.ndarray:
         return FEATURES[self.feature]

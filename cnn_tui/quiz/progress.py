@@ -225,8 +225,9 @@ class FileProgressStore:
         if disk:
             progress.merge(disk)
         self.directory.mkdir(parents=True, exist_ok=True)
+        # Only the learner reads their progress: 0o600, as the file has always been.
         write_atomic(self.path, json.dumps(progress.to_json(), indent=2) + "\n",
-                     prefix=".progress-")
+                     prefix=".progress-", mode=0o600)
 
     def reset(self) -> bool:
         try:

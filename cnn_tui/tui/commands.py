@@ -1,4 +1,6 @@
-"""Command-palette entries: jump to any chapter, pick a picture, open the quiz."""
+"""Command-palette entries: jump to any chapter, pick a picture or a feature, open the quiz.
+
+Chapters and the features of their own come from the chapter registry."""
 
 from __future__ import annotations
 
@@ -6,8 +8,9 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from cnn_tui.lecture.data import VARIANTS
 from cnn_tui.lesson.chapters import chapter_classes
-from cnn_tui.lecture.data import EDGE_TITLES, FEATURE_TITLES, VARIANTS
+from cnn_tui.lesson.workbench import Workbench
 
 
 class LessonCommands(Provider):
@@ -21,7 +24,10 @@ class LessonCommands(Provider):
         yield ("Open the quiz", app.open_quiz, "convolutions by hand, graded")
         for v in VARIANTS:
             yield (f"Picture: {v.name}", partial(app.set_picture, v.name), v.description)
-        for name, title in {**FEATURE_TITLES, **EDGE_TITLES}.items():
+        features = Workbench.feature_titles()
+        for ch in chapter_classes():
+            features.update(ch.feature_choices)
+        for name, title in features.items():
             yield (f"Feature: {name}", partial(app.set_feature, name), title)
 
     async def discover(self) -> Hits:

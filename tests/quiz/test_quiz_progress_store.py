@@ -58,3 +58,20 @@ def test_the_file_store_is_a_progress_store(tmp_path):
     assert store.load().get("practice").solved
     assert store.location == str(tmp_path)
     assert store.reset() and not store.reset()
+
+
+def test_the_progress_file_is_readable_by_its_owner_only(tmp_path):
+    import os
+    import stat
+
+    from cnn_tui.quiz.progress import FILENAME, FileProgressStore
+
+    old = os.umask(0o022)
+    try:
+        store = FileProgressStore(tmp_path)
+        prog = store.load()
+        prog.record("practice").solved = True
+        store.save(prog)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / FILENAME).stat().st_mode) == 0o600

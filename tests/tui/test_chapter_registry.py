@@ -73,3 +73,32 @@ def test_the_registry_loads_without_numpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "literal" in out.stdout
+
+
+def test_setting_a_name_of_another_chapter_is_refused_not_stored():
+    m = LessonModel(chapter="literal")
+    with pytest.raises(AttributeError, match="belongs to the chapters"):
+        m.highlight = [(0, 0)]
+    m.set_chapter("convolution")
+    assert m.highlight == []               # the chapter's own value, nothing stale
+
+
+def test_a_model_is_not_copied_by_accident():
+    import copy
+
+    m = LessonModel()
+    with pytest.raises(TypeError, match="cannot be copied"):
+        copy.copy(m)
+    with pytest.raises(TypeError, match="cannot be copied"):
+        copy.deepcopy(m)
+
+
+def test_the_palettes_features_are_the_workbenchs_and_the_chapters_own():
+    from cnn_tui.lecture.data import EDGE_TITLES, FEATURE_TITLES
+
+    own = {n: t for cls in chapter_classes() for n, t in cls.feature_choices.items()}
+    assert own == EDGE_TITLES
+    m = LessonModel()
+    for name in list(FEATURE_TITLES) + list(EDGE_TITLES):
+        m.set_feature(name)
+    assert m.feature == "anti" and m.chapters["edges"].edge == "deg135"

@@ -5,10 +5,13 @@ Expected values come from hand calculation (worked in the comments) or tests/gol
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from cnn_tui.cli import cli
 from cnn_tui.tui.app import CnnTuiApp
+
+pytestmark = pytest.mark.app   # these run the real app headless
 
 
 def test_lesson_exit_code_follows_a_crashed_app(monkeypatch):

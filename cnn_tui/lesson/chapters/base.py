@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from cnn_tui.inputs import InputError, parse_whole_numbers
 from cnn_tui.lesson.workbench import ModelError, Workbench
 
 # The lesson's shared actions that a chapter may offer (the screen hides the others).
@@ -55,7 +56,8 @@ class Chapter:
     settings: ClassVar[tuple[str, ...]] = ()  # state a LessonModel(...) keyword may set
     jump_prompt: ClassVar[str] = "output cell as row,col from 0, e.g. 3,4 (enter, or escape)"
     map_click_jumps: ClassVar[bool] = False   # a click on the output map moves the window there
-    feature_choices: ClassVar[tuple[str, ...]] = ()  # features of its own (see choose_feature)
+    # Features of its own (name -> title), that choose_feature takes and the palette offers.
+    feature_choices: ClassVar[dict[str, str]] = {}
 
     def __init__(self, bench: Workbench) -> None:
         self.bench = bench
@@ -128,10 +130,9 @@ class Chapter:
 
 
 def whole_numbers(text: str) -> list[int]:
-    """``"3,4"``, ``"3 4"`` or ``"3;4"`` -> ``[3, 4]``; a ModelError for anything else."""
-    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
+    """``"3,4"``, ``"3 4"`` or ``"3;4"`` -> ``[3, 4]`` (the grammar of :mod:`cnn_tui.inputs`);
+    a ModelError for anything else."""
     try:
-        return [int(p) for p in parts]
-    except ValueError:
-        raise ModelError(f"could not read {text!r}: type whole numbers separated by commas, "
-                         "e.g. 3,4") from None
+        return parse_whole_numbers(text)
+    except InputError as exc:
+        raise ModelError(str(exc)) from None

@@ -25,7 +25,7 @@ class Chapter(Base):
     keys = (("f / right/left", "next kernel"),) + PICK_KEYS
     offers = frozenset({FEATURE, EDIT, PICTURE})
     settings = ("edge",)
-    feature_choices = EDGE_NAMES
+    feature_choices = dict(EDGE_TITLES)
 
     def __init__(self, bench) -> None:
         super().__init__(bench)

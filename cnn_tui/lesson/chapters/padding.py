@@ -135,6 +135,12 @@ class Chapter(Base):
         p = self.padding
         return [(r + p, c + p) for r, c in window_cells(self.pad_trace)]
 
+    @property
+    def formula_terms(self) -> tuple[int, int, int, int, int]:
+        """``(n, p, k, s, side)`` of output side = floor((n + 2p - k) / s) + 1."""
+        return (self.bench.image.shape[0], self.padding, self.bench.kernel.shape[0], self.stride,
+                self.output_side())
+
     def output_side(self, stride: int | None = None) -> int:
         n = self.bench.image.shape[0]
         return engine.conv_output_size(n, self.bench.kernel.shape[0], stride or self.stride,

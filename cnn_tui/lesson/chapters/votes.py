@@ -84,6 +84,18 @@ class Chapter(Base):
         return self.bench.memo(("report",), variant_report)
 
     @property
+    def report_rows(self) -> list[tuple[object, str, dict[str, float], bool]]:
+        """Each lesson picture: ``(variant, what the network says ("tie" on a tie), its votes,
+        whether that is what a person sees)``."""
+        return [(v, "tie" if res.tie else res.prediction, res.votes, ok)
+                for v, res, ok in self.variant_report]
+
+    @property
+    def report_right(self) -> int:
+        """How many lesson pictures the network gets right."""
+        return sum(ok for _, _, ok in self.variant_report)
+
+    @property
     def vote_weights(self) -> tuple[list[str], np.ndarray]:
         return engine.vote_weights(STRONG, VECTOR_LENGTH)
 

@@ -46,8 +46,9 @@ class Generator:
     (without ``id`` and ``order``), drawing only from ``rng``.
 
     ``order`` is its place in a round of random practice. Generators run in this order,
-    whatever kind they belong to, so the same seed keeps giving the same puzzles; a new
-    generator takes a number after the last one.
+    whatever kind they belong to, cycling when a round asks for more puzzles than there are
+    generators; a new generator takes a number after the last one, so a seed's puzzles before
+    its first use stay the same.
     """
 
     order: int

@@ -42,11 +42,10 @@ class PaddingPanel(ChapterPanel):
             note = " (colours only: widen the terminal to see the numbers)"
         self.query_one("#map", MatrixView).show(
             f"output {m.shape[0]}x{m.shape[1]}, stride {chapter.stride}{note}", grid, m.shape)
-        n, k = bench.image.shape[0], bench.kernel.shape[0]
+        n, p, k, s, side = chapter.formula_terms
         t = Text()
         t.append("Output side = floor((n + 2p - k) / s) + 1 = ")
-        t.append(f"floor(({n} + 2*{p} - {k}) / {chapter.stride}) + 1 = {chapter.output_side()}",
-                 style="bold")
+        t.append(f"floor(({n} + 2*{p} - {k}) / {s}) + 1 = {side}", style="bold")
         strides = ", ".join(map(str, COMPARED_STRIDES))
         sizes = ", ".join(map(str, chapter.sides_by_stride))
         t.append(f"\nWith padding {p}, strides {strides} give {sizes}.  ")

@@ -6,7 +6,6 @@ from rich.text import Text
 from textual.containers import Horizontal
 
 from cnn_tui.lesson.chapters.stacking import STACK_STAGES, STAGE_SHORT, Chapter
-from cnn_tui.lecture.data import VECTOR_LENGTH
 from cnn_tui.tui.panels.base import ChapterPanel
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, values_text
 
@@ -43,7 +42,7 @@ class StackingPanel(ChapterPanel):
                         values_text(m, bench.style, scale=1.0, cell_width=5, gap=gap), m.shape)
         vec = chapter.vector_rows
         self.query_one("#vector", MatrixView).show(
-            f"{VECTOR_LENGTH} values ({', '.join(chapter.map_names)})",
+            f"{vec.size} values ({', '.join(chapter.map_names)})",
             values_text(vec, bench.style, scale=1.0, cell_width=5, gap=1), vec.shape)
 
     def status(self, chapter):

@@ -79,20 +79,18 @@ class VotesPanel(ChapterPanel):
     def report_text(chapter: Chapter, width: int) -> Text:
         """The network's verdict on every picture, in two columns when the terminal is wide."""
         bench = chapter.bench
-        rows = chapter.variant_report
-        right = sum(ok for _, _, ok in rows)
+        rows = chapter.report_rows
         t = Text()
         t.append("The hand-wired network on every picture of the lesson: ", style="bold")
-        t.append(f"{right} of {len(rows)} right\n", style="bold")
+        t.append(f"{chapter.report_right} of {len(rows)} right\n", style="bold")
         t.append("(what a person sees → what the network says, from the votes X and O)\n\n",
                  style="dim")
         cells = []
-        for v, res, ok in rows:
-            says = "tie" if res.tie else res.prediction
+        for v, says, votes, ok in rows:
             cell = Text()
             cell.append(f"{v.name:<9}", style="bold reverse" if v.name == bench.picture else "")
             cell.append(f" {v.label} → {says:<3} ")
-            cell.append(f"{bench.fmt(res.votes['X']):>5} {bench.fmt(res.votes['O']):>5} ",
+            cell.append(f"{bench.fmt(votes['X']):>5} {bench.fmt(votes['O']):>5} ",
                         style="dim")
             cell.append("✓ right" if ok else "✗ wrong",
                         style="bold green" if ok else "bold red")
