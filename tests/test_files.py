@@ -68,3 +68,69 @@ def test_writers_in_threads_each_leave_a_whole_file(tmp_path):
         th.join()
     assert target.read_text() in texts
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.txt"]
+
+
+# --- reading what the user hands us ---------------------------------------------------------------
+from cnn_tui.files import FileRefused, read_text_limited  # noqa: E402
+
+
+def test_reads_a_small_file_and_drops_a_byte_order_mark(tmp_path):
+    f = tmp_path / "m.txt"
+    f.write_bytes("\ufeff1 2; 3 4\n".encode())
+    assert read_text_limited(f) == "1 2; 3 4\n"
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path):
+    f = tmp_path / "big.txt"
+    f.write_bytes(b"1" * 2001)
+    with pytest.raises(FileRefused, match="2,001 bytes; the limit is 2,000 bytes"):
+        read_text_limited(f, limit=2000)
+
+
+def test_a_folder_and_a_device_are_refused(tmp_path):
+    with pytest.raises(FileRefused, match="is a folder"):
+        read_text_limited(tmp_path)
+    with pytest.raises(FileRefused, match="is a device"):
+        read_text_limited("/dev/zero")
+
+
+def test_a_named_pipe_without_a_writer_is_refused_quickly(tmp_path):
+    import time
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    with pytest.raises(FileRefused, match="no program is writing to the pipe"):
+        read_text_limited(fifo)
+    assert time.monotonic() - start < 5       # about a second; never a hang
+
+
+def test_a_named_pipe_with_a_writer_is_read(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+
+    def writer():
+        with open(fifo, "w") as fh:
+            fh.write("5 6\n")
+
+    th = threading.Thread(target=writer)
+    th.start()
+    try:
+        assert read_text_limited(fifo) == "5 6\n"
+    finally:
+        th.join(5)
+
+
+def test_standard_input_from_a_pipe_is_read():
+    import subprocess
+    import sys
+
+    code = "from cnn_tui.files import read_text_limited; print(read_text_limited('/dev/stdin'))"
+    out = subprocess.run([sys.executable, "-c", code], input="1 2; 3 4", capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "1 2; 3 4"
+
+
+def test_a_missing_file_is_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        read_text_limited(tmp_path / "nope.txt")
