@@ -8,6 +8,15 @@ block), does one matrix product ``W (F, C*K) @ cols`` per block and transposes t
 
 ``mode="mean"`` divides by the number of elements of one filter (``C*K``): the lecture's
 "divide by the total number of pixels in the feature".
+
+Dtypes: the result's dtype is NumPy's promotion of the input's and the kernel's dtypes, where a
+whole-number array counts as float64 (float32 with float32 stays float32, float32 with a float64
+kernel gives float64); the bias, the pad value and ``dout`` are converted to that dtype. Every
+gradient comes back in the dtype of the array it belongs to: ``dx`` in the input's, ``dw`` in the
+kernel's (both computed in the result's dtype).
+
+Size: an input, a kernel, a padded input or an output of more than ``MAX_CELLS`` values is
+refused with an :class:`EngineError` before anything is allocated, with or without padding.
 """
 
 from __future__ import annotations
@@ -19,7 +28,8 @@ from itertools import product as _iproduct
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .shapes import EngineError, as_padding, as_tuple, check_cells, conv_output_size
+from .shapes import (EngineError, as_padding, as_tuple, check_cells, check_dout,
+                     conv_output_size, float_dtype)
 
 MODES = ("sum", "mean")
 
@@ -64,15 +74,29 @@ def geometry(in_shape, kernel_shape, stride=1, padding=0, dilation=1) -> ConvGeo
     return ConvGeometry(nd, kernel_shape, st, pads, dl, in_shape, out)
 
 
-def _as_float(a, name: str) -> np.ndarray:
+def _numeric(a, name: str) -> np.ndarray:
+    """``a`` as an array after checking that it is numeric and holds at most ``MAX_CELLS`` values
+    (from its shape alone: nothing is converted, scanned or allocated)."""
     arr = np.asarray(a)
     if arr.dtype.kind not in "fiub":
         raise EngineError(f"{name} must be numeric")
+    check_cells(arr.shape, f"the {name}", f"use a smaller {name}")
+    return arr
+
+
+def _finite(arr: np.ndarray, name: str) -> np.ndarray:
+    """``arr`` as a floating array (whole numbers become float64) without NaN or infinity."""
     if arr.dtype.kind != "f":
         arr = arr.astype(np.float64)
     if not np.all(np.isfinite(arr)):
         raise EngineError(f"{name} contains NaN or infinity")
     return arr
+
+
+def _as_float(a, name: str) -> np.ndarray:
+    """``a`` as a floating array (whole numbers become float64), refusing non-numeric arrays,
+    more than ``MAX_CELLS`` values (checked first, from the shape alone), NaN and infinity."""
+    return _finite(_numeric(a, name), name)
 
 
 def pad(x: np.ndarray, pads, value: float = 0.0) -> np.ndarray:
@@ -279,17 +303,29 @@ def _scatter(dxp: np.ndarray, dcols: np.ndarray, plan: _Plan) -> None:
         dxp[(slice(None), slice(None)) + sl] += np.moveaxis(d[(slice(None),) + kk], 0, 1)
 
 
-def _check(x, w):
-    x = _as_float(x, "input")
-    w = _as_float(w, "kernel")
+def _check(x, w, stride, padding, dilation):
+    """Validated input, kernel and geometry, both arrays in their common dtype, and the
+    floating dtypes they came in (``dx`` and ``dw`` are returned in those).
+
+    Every size is checked against ``MAX_CELLS`` (input and kernel as given, the padded input and
+    the output) before the arrays are converted or anything is allocated.
+    """
+    x = _numeric(x, "input")
+    w = _numeric(w, "kernel")
     if x.ndim < 3 or x.ndim > 5:
         raise EngineError("input must be (N, C, *spatial) with 1 to 3 spatial axes")
     if w.ndim != x.ndim:
         raise EngineError(f"kernel must be (F, C, *kernel) with {x.ndim - 2} spatial axes")
     if w.shape[1] != x.shape[1]:
         raise EngineError(f"the input has {x.shape[1]} channels but the kernel expects {w.shape[1]}")
-    dtype = np.result_type(x.dtype, w.dtype)
-    return x.astype(dtype, copy=False), w.astype(dtype, copy=False)
+    g = geometry(x.shape[2:], w.shape[2:], stride, padding, dilation)
+    check_cells(x.shape[:2] + g.padded_shape)
+    check_cells((x.shape[0], w.shape[0]) + g.out_shape, "the output",
+                "use fewer filters, a smaller input or a longer stride")
+    x = _finite(x, "input")
+    w = _finite(w, "kernel")
+    dtype = float_dtype(x.dtype, w.dtype)
+    return x.astype(dtype, copy=False), w.astype(dtype, copy=False), g, (x.dtype, w.dtype)
 
 
 def _check_mode(mode: str) -> None:
@@ -304,15 +340,18 @@ def conv(x, w, b=None, stride=1, padding=0, pad_value: float = 0.0, dilation=1,
     ``padding`` is one int, one int per axis, or one ``(before, after)`` pair per axis; padded
     cells hold ``pad_value``. ``mode="mean"`` divides every sum by ``C*K``. ``b`` is an optional
     bias of shape ``(F,)`` added after the division.
+
+    The result's dtype is NumPy's promotion of ``x``'s and ``w``'s dtypes, a whole-number array
+    counting as float64 (float32 input with a float64 kernel gives float64); ``b`` is converted
+    to it. Inputs, padded inputs and outputs of more than ``MAX_CELLS`` values are refused.
     """
     _check_mode(mode)
-    x, w = _check(x, w)
-    g = geometry(x.shape[2:], w.shape[2:], stride, padding, dilation)
+    x, w, g, _ = _check(x, w, stride, padding, dilation)
     if not np.isfinite(pad_value):
         raise EngineError("the pad value must be a finite number")
     f = w.shape[0]
     if b is not None:
-        b = np.asarray(b, dtype=x.dtype)
+        b = _as_float(b, "bias").astype(x.dtype, copy=False)
         if b.shape != (f,):
             raise EngineError(f"the bias needs one value per filter ({f}), got shape {b.shape}")
     w2 = w.reshape(f, -1)
@@ -330,15 +369,16 @@ def conv_backward(dout, x, w, stride=1, padding=0, pad_value: float = 0.0, dilat
 
     ``dx`` scatters ``W.T @ dout`` back through every window (a loop over the K kernel offsets,
     each a vectorised strided add); ``dw`` is ``dout @ cols.T`` over the whole batch.
+
+    ``dout`` must have exactly the output's shape. The work is done in the forward's dtype (see
+    :func:`conv`); ``dx`` comes back in ``x``'s floating dtype, ``dw`` in ``w``'s and ``db`` in the
+    forward's.
     """
     _check_mode(mode)
-    x, w = _check(x, w)
-    g = geometry(x.shape[2:], w.shape[2:], stride, padding, dilation)
-    n, c = x.shape[:2]
+    x, w, g, (x_dtype, w_dtype) = _check(x, w, stride, padding, dilation)
+    n = x.shape[0]
     f = w.shape[0]
-    dout = np.asarray(dout, dtype=x.dtype)
-    if dout.shape != (n, f) + g.out_shape:
-        raise EngineError(f"dout has shape {dout.shape}, expected {(n, f) + g.out_shape}")
+    dout = check_dout(dout, (n, f) + g.out_shape, x.dtype)
     f_ck = w.reshape(f, -1)
     g2 = dout / f_ck.shape[1] if mode == "mean" else dout
     db = dout.sum(axis=(0,) + tuple(range(2, dout.ndim)))
@@ -346,14 +386,17 @@ def conv_backward(dout, x, w, stride=1, padding=0, pad_value: float = 0.0, dilat
     dw = dw2.reshape(w.shape)
     crop = tuple(slice(b, b + m) for (b, _), m in zip(g.padding, g.in_shape))
     dx = dxp[(slice(None), slice(None)) + crop]
-    return dx, dw, db
+    return dx.astype(x_dtype, copy=False), dw.astype(w_dtype, copy=False), db
 
 
 def conv_single(image, kernel, stride=1, padding=0, pad_value: float = 0.0, dilation=1,
                 mode: str = "sum") -> np.ndarray:
-    """Convolve one spatial array with one kernel of the same number of axes (no batch, no channel)."""
-    image = _as_float(image, "input")
-    kernel = _as_float(kernel, "kernel")
+    """Convolve one spatial array with one kernel of the same number of axes (no batch, no channel).
+
+    Dtype and size rules as in :func:`conv`; an overflow to infinity is an :class:`EngineError`.
+    """
+    image = _numeric(image, "input")
+    kernel = _numeric(kernel, "kernel")
     if image.ndim != kernel.ndim:
         raise EngineError(
             f"the input has {image.ndim} axes but the kernel has {kernel.ndim}; they must match")

@@ -2,10 +2,20 @@
 
 The forward pass is separable: along each spatial axis in turn it combines the window's strided
 views with ``np.maximum`` (or ``+``), ``k1 + k2 (+ k3)`` vectorised passes in all, never a loop over
-pixels or windows. Ceil mode
-keeps partial windows at the far border (7x7 -> 4x4 for 2x2 stride 2). Padded and overhanging
-cells never win a max and are not counted by the average: an average divides by the number of
-real pixels its window covers.
+pixels or windows.
+
+Ceil mode follows PyTorch's output size (see :func:`cnn_tui.engine.shapes.pool_output_size`): it
+keeps partial windows at the far border (7x7 -> 4x4 for 2x2 stride 2), each starting on a real
+pixel or on leading padding, even when the window is larger than the whole padded input (a 1x1
+map pooled 2x2 with stride 2 gives 1x1; dilated windows likewise). Padded and overhanging cells
+never win a max and are not counted by the average: an average divides by the number of real
+pixels its window covers (PyTorch's ``count_include_pad=False``).
+
+Dtypes: the result, and every gradient, has the input's floating dtype (a whole-number input
+gives float64); ``dout`` is converted to it and must have exactly the output's shape.
+
+Size: an input, or its padded version, of more than ``MAX_CELLS`` values is refused with an
+:class:`EngineError` before anything is allocated, with or without padding.
 """
 
 from __future__ import annotations
@@ -14,8 +24,9 @@ from itertools import product as _iproduct
 
 import numpy as np
 
-from .conv import ConvGeometry, _as_float, finite, pad, windows
-from .shapes import EngineError, as_padding, as_tuple, pool_output_size
+from .conv import ConvGeometry, _finite, _numeric, finite, pad, windows
+from .shapes import (EngineError, as_padding, as_tuple, check_cells, check_dout,
+                     pool_output_size)
 
 OPS = ("max", "avg")
 
@@ -27,6 +38,8 @@ def pool_geometry(in_shape, kernel=2, stride=None, padding=0, ceil_mode: bool = 
     nd = len(in_shape)
     if not 1 <= nd <= 3:
         raise EngineError(f"pooling works over 1, 2 or 3 spatial axes, not {nd}")
+    if min(in_shape) < 1:
+        raise EngineError("the input must not be empty")
     k = as_tuple(kernel, nd, "pool window")
     s = k if stride is None else as_tuple(stride, nd, "stride")
     d = as_tuple(dilation, nd, "dilation")
@@ -52,10 +65,26 @@ def pool_geometry(in_shape, kernel=2, stride=None, padding=0, ceil_mode: bool = 
 
 def _nd_of(x: np.ndarray, kernel) -> int:
     if isinstance(kernel, (tuple, list)) and len(kernel) > 1:
+        if len(kernel) > x.ndim:
+            raise EngineError(f"the pool window has {len(kernel)} axes but the input only "
+                              f"{x.ndim}")
         return len(kernel)
     if x.ndim < 3:
         raise EngineError("pooling input must be (N, C, *spatial); use pool_single for one map")
     return x.ndim - 2
+
+
+def _prepare(x, kernel, stride, padding, ceil_mode, dilation):
+    """The input as floats, its number of pooled axes and the geometry, after checking sizes.
+
+    The input's cell count and the padded input's (batch and channels included) are checked from
+    the shapes alone, before the input is converted or scanned or anything is allocated.
+    """
+    x = _numeric(x, "input")
+    nd = _nd_of(x, kernel)
+    g = pool_geometry(x.shape[x.ndim - nd:], kernel, stride, padding, ceil_mode, dilation)
+    check_cells(x.shape[:x.ndim - nd] + g.padded_shape)
+    return _finite(x, "input"), nd, g
 
 
 def _offset_slices(g: ConvGeometry):
@@ -144,18 +173,25 @@ def _separable(x: np.ndarray, g: ConvGeometry, op: str) -> np.ndarray:
 
 
 def max_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilation=1):
-    """Max pooling of ``(N, C, *spatial)`` over its spatial axes."""
-    x = _as_float(x, "input")
-    nd = _nd_of(x, kernel)
-    g = pool_geometry(x.shape[-nd:], kernel, stride, padding, ceil_mode, dilation)
+    """Max pooling of ``(N, C, *spatial)`` over its spatial axes.
+
+    ``stride`` defaults to the window. In ceil mode a window hanging over the far edge (even one
+    larger than the whole padded input) is a partial window: it takes the max of the real pixels
+    it covers; the output size is PyTorch's (see :func:`~cnn_tui.engine.shapes.pool_output_size`).
+    The result has the input's floating dtype (a whole-number input gives float64); inputs of
+    more than ``MAX_CELLS`` values, padded or not, are refused.
+    """
+    x, _, g = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
     return _separable(x, g, "max")
 
 
 def avg_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilation=1):
-    """Average pooling; each window divides by the number of real pixels it covers."""
-    x = _as_float(x, "input")
-    nd = _nd_of(x, kernel)
-    g = pool_geometry(x.shape[-nd:], kernel, stride, padding, ceil_mode, dilation)
+    """Average pooling; each window divides by the number of real pixels it covers.
+
+    Padding and the overhang of a ceil-mode partial window are never counted (PyTorch's
+    ``count_include_pad=False``); otherwise as :func:`max_pool`, dtype and size rules included.
+    """
+    x, _, g = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
     out = _separable(x, g, "sum")
     out /= _counts(g, x.dtype)
     return out
@@ -170,14 +206,16 @@ def pool(x, op: str = "max", **kw):
 
 def max_pool_backward(dout, x, kernel=2, stride=None, padding=0, ceil_mode: bool = False,
                       dilation=1):
-    """Gradient of :func:`max_pool`: each window's gradient goes to its first maximum."""
-    x = _as_float(x, "input")
-    nd = _nd_of(x, kernel)
-    g = pool_geometry(x.shape[-nd:], kernel, stride, padding, ceil_mode, dilation)
+    """Gradient of :func:`max_pool`: each window's gradient goes to its first maximum.
+
+    ``dout`` must have exactly the output's shape (:class:`EngineError` otherwise); the gradient
+    has the input's floating dtype.
+    """
+    x, nd, g = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
+    lead_shape = x.shape[:x.ndim - nd]
+    dout = check_dout(dout, lead_shape + g.out_shape, x.dtype)
     view = windows(pad(x, g.padding, -np.inf), g)
     _, idx = _argmax_offsets(view, g)
-    dout = np.asarray(dout, dtype=x.dtype)
-    lead_shape = x.shape[:-nd]
     dxp = np.zeros(lead_shape + g.padded_shape, dtype=x.dtype)
     lead = (slice(None),) * len(lead_shape)
     for j, (_, sl) in enumerate(_offset_slices(g)):
@@ -188,12 +226,14 @@ def max_pool_backward(dout, x, kernel=2, stride=None, padding=0, ceil_mode: bool
 
 def avg_pool_backward(dout, x, kernel=2, stride=None, padding=0, ceil_mode: bool = False,
                       dilation=1):
-    """Gradient of :func:`avg_pool`: each window shares its gradient among its real pixels."""
-    x = _as_float(x, "input")
-    nd = _nd_of(x, kernel)
-    g = pool_geometry(x.shape[-nd:], kernel, stride, padding, ceil_mode, dilation)
-    share = np.asarray(dout, dtype=x.dtype) / _counts(g, x.dtype)
-    lead_shape = x.shape[:-nd]
+    """Gradient of :func:`avg_pool`: each window shares its gradient among its real pixels.
+
+    ``dout`` must have exactly the output's shape (:class:`EngineError` otherwise); the gradient
+    has the input's floating dtype.
+    """
+    x, nd, g = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
+    lead_shape = x.shape[:x.ndim - nd]
+    share = check_dout(dout, lead_shape + g.out_shape, x.dtype) / _counts(g, x.dtype)
     dxp = np.zeros(lead_shape + g.padded_shape, dtype=x.dtype)
     lead = (slice(None),) * len(lead_shape)
     for _, sl in _offset_slices(g):
@@ -204,9 +244,15 @@ def avg_pool_backward(dout, x, kernel=2, stride=None, padding=0, ceil_mode: bool
 
 def pool_single(a, op: str = "max", kernel=2, stride=None, padding=0, ceil_mode: bool = False,
                 dilation=1) -> np.ndarray:
-    """Pool one spatial array (no batch or channel axes) over all its axes."""
-    a = _as_float(a, "input")
+    """Pool one spatial array (no batch or channel axes) over all its axes.
+
+    Rules as in :func:`max_pool` and :func:`avg_pool`; an overflow to infinity is an
+    :class:`EngineError`.
+    """
+    a = _numeric(a, "input")
     nd = a.ndim
+    if not 1 <= nd <= 3:
+        raise EngineError(f"pooling works over 1, 2 or 3 spatial axes, not {nd}")
     k = as_tuple(kernel, nd, "pool window")
     with np.errstate(over="ignore", invalid="ignore"):
         out = pool(a[None, None], op, kernel=k, stride=stride, padding=padding,

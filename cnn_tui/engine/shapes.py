@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from typing import Union
 
+import numpy as np
+
 IntOrSeq = Union[int, Sequence[int]]
 PadSpec = Union[int, Sequence[Union[int, Sequence[int]]]]
 
@@ -21,15 +23,46 @@ class EngineError(ValueError):
 # Settings beyond these are typing mistakes, not experiments: refuse them with a sentence rather
 # than let NumPy overflow a C long or try to allocate gigabytes.
 MAX_SETTING = 1_000_000          # stride, dilation, padding (per side)
-MAX_CELLS = 50_000_000           # values in one padded input (400 MB of float64)
+MAX_CELLS = 50_000_000           # values in one input, padded input or output (400 MB of float64)
 
 
-def check_cells(shape, what: str = "the padded input") -> None:
-    """Refuse arrays of more than :data:`MAX_CELLS` values with one clear sentence."""
+def check_cells(shape, what: str = "the padded input", fix: str | None = None) -> None:
+    """Refuse arrays of more than :data:`MAX_CELLS` values with one clear sentence.
+
+    Only ``shape`` is looked at, so callers run this before anything is allocated, converted or
+    scanned. The cap applies to the input as given and, separately, to the input once padded.
+    """
     cells = math.prod(int(n) for n in shape)
     if cells > MAX_CELLS:
+        if fix is None:
+            fix = ("use less padding or a smaller input" if "padded" in what
+                   else "use a smaller input")
         raise EngineError(f"{what} would hold {cells:,} values, more than the {MAX_CELLS:,} "
-                          f"this engine works with; use less padding or a smaller input")
+                          f"this engine works with; {fix}")
+
+
+def float_dtype(*dtypes) -> np.dtype:
+    """The dtype an operation on arrays of ``dtypes`` computes and answers in.
+
+    NumPy's type promotion of the floating dtypes, where a whole-number or boolean array counts
+    as float64: float32 with float32 stays float32, float32 with float64 gives float64.
+    """
+    kinds = [np.dtype(d) if np.dtype(d).kind == "f" else np.dtype(np.float64) for d in dtypes]
+    return np.result_type(*kinds)
+
+
+def check_dout(dout, shape, dtype, name: str = "dout") -> np.ndarray:
+    """``dout`` as an array of ``dtype`` after checking it has exactly ``shape``.
+
+    A backward pass refuses a gradient of the wrong shape instead of letting NumPy broadcast it.
+    """
+    arr = np.asarray(dout)
+    if arr.dtype.kind not in "fiub":
+        raise EngineError(f"{name} must be numeric")
+    shape = tuple(int(n) for n in shape)
+    if arr.shape != shape:
+        raise EngineError(f"{name} has shape {arr.shape}, expected {shape}")
+    return arr.astype(dtype, copy=False)
 
 
 def as_tuple(value: IntOrSeq, nd: int, name: str, minimum: int = 1) -> tuple[int, ...]:
@@ -102,13 +135,25 @@ def as_padding(padding: PadSpec, nd: int) -> tuple[tuple[int, int], ...]:
     return tuple(pairs)
 
 
+def _check_axis(n: int, k: int, stride: int, pad_before: int, pad_after: int,
+                dilation: int) -> None:
+    """The settings of one axis are each possible at all (sizes and steps at least 1)."""
+    if n < 1 or k < 1:
+        raise EngineError("the input and the window must not be empty")
+    if stride < 1:
+        raise EngineError(f"stride must be at least 1, got {stride}")
+    if dilation < 1:
+        raise EngineError(f"dilation must be at least 1, got {dilation}")
+    if pad_before < 0 or pad_after < 0:
+        raise EngineError(f"padding cannot be negative, got {pad_before, pad_after}")
+
+
 def _span_and_padded(n: int, k: int, stride: int, pad_before: int, pad_after: int,
                      dilation: int, what: str) -> tuple[int, int]:
     """The window's span and the padded length along one axis, after checking they fit."""
+    _check_axis(n, k, stride, pad_before, pad_after, dilation)
     span = dilation * (k - 1) + 1
     padded = n + pad_before + pad_after
-    if stride < 1:
-        raise EngineError(f"stride must be at least 1, got {stride}")
     if span > padded:
         how = f"spanning {span} with dilation {dilation}" if dilation > 1 else f"{span} wide"
         raise EngineError(
@@ -126,17 +171,33 @@ def conv_output_size(n: int, k: int, stride: int = 1, pad_before: int = 0, pad_a
 
 def pool_output_size(n: int, k: int, stride: int, pad_before: int = 0, pad_after: int = 0,
                      dilation: int = 1, ceil_mode: bool = False) -> int:
-    """Output length of pooling along one axis.
+    """Output length of pooling along one axis (PyTorch's rule).
 
-    Floor mode is the convolution formula. Ceil mode rounds up, so partial windows at the far
-    border are kept (7 -> 4 for a 2-wide window with stride 2), but — as in PyTorch — a window
-    must start inside the input or its leading padding.
+    Floor mode is the convolution formula: every window lies inside the padded input.
+
+    Ceil mode rounds up instead: ``ceil((n + pb + pa - dilation*(k-1) - 1) / stride) + 1``, minus
+    one if the last window would start past the input and its leading padding (a window must
+    start on a real pixel or on leading padding). The windows at the far border may hang over
+    the edge; such a partial window takes only the real pixels it covers (7 -> 4 for a 2-wide
+    window with stride 2). This holds even when the window is larger than the whole padded
+    input: a 1-pixel input pooled by a 2-wide window with stride 2 gives 1 value. Like PyTorch,
+    ceil mode still refuses a window that overhangs the padded input by a whole stride or more
+    (the rounded-up count would be 0 or less).
     """
-    span, padded = _span_and_padded(n, k, stride, pad_before, pad_after, dilation,
-                                     "pooling window")
     if not ceil_mode:
+        span, padded = _span_and_padded(n, k, stride, pad_before, pad_after, dilation,
+                                         "pooling window")
         return (padded - span) // stride + 1
-    out = math.ceil((padded - span) / stride) + 1
+    _check_axis(n, k, stride, pad_before, pad_after, dilation)
+    span = dilation * (k - 1) + 1
+    padded = n + pad_before + pad_after
+    out = -((span - padded) // stride) + 1  # ceil((padded - span) / stride) + 1, exactly
+    if out < 1:
+        how = f"spanning {span} with dilation {dilation}" if dilation > 1 else f"{span} wide"
+        raise EngineError(
+            f"the pooling window ({how}) overhangs the padded input ({padded}) by "
+            f"{span - padded}, and ceil mode allows less than one stride ({stride}); use a "
+            f"smaller window, more padding or a longer stride")
     if (out - 1) * stride >= n + pad_before:
         out -= 1
     return out

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .conv import _as_float, _check_mode, geometry, pad, windows
+from .conv import _check_mode, _finite, _numeric, geometry, pad, windows
 from .fmt import format_number
 from .pool import pool_geometry
-from .shapes import EngineError
+from .shapes import EngineError, check_cells, float_dtype
 
 
 def _check_index(out_index, out_shape) -> tuple[int, ...]:
@@ -83,19 +83,22 @@ def conv_trace(x, kernel, out_index, stride=1, padding=0, pad_value: float = 0.0
     """Trace output cell ``out_index`` of ``conv_single(x, kernel, ...)``.
 
     With ``channels=True`` the first axis of both ``x`` and ``kernel`` is a channel axis that the
-    window sums over, as a multi-channel convolution does.
+    window sums over, as a multi-channel convolution does. Dtype and size rules as in
+    :func:`~cnn_tui.engine.conv.conv`.
     """
     _check_mode(mode)
-    x = _as_float(x, "input")
-    k = _as_float(kernel, "kernel")
+    x = _numeric(x, "input")
+    k = _numeric(kernel, "kernel")
     if x.ndim != k.ndim:
         raise EngineError(f"the input has {x.ndim} axes but the kernel has {k.ndim}")
     lead = 1 if channels else 0
     if channels and x.shape[0] != k.shape[0]:
         raise EngineError(f"the input has {x.shape[0]} channels but the kernel expects {k.shape[0]}")
-    dtype = np.result_type(x.dtype, k.dtype)
-    x, k = x.astype(dtype, copy=False), k.astype(dtype, copy=False)
     g = geometry(x.shape[lead:], k.shape[lead:], stride, padding, dilation)
+    check_cells(x.shape[:lead] + g.padded_shape)
+    x, k = _finite(x, "input"), _finite(k, "kernel")
+    dtype = float_dtype(x.dtype, k.dtype)
+    x, k = x.astype(dtype, copy=False), k.astype(dtype, copy=False)
     idx = _check_index(out_index, g.out_shape)
     view = windows(pad(x, g.padding, pad_value), g)  # ([C,] *out, *k)
     patch = np.array(view[(slice(None),) * lead + idx])
@@ -137,11 +140,16 @@ class PoolTrace:
 
 def pool_trace(a, out_index, op: str = "max", kernel=2, stride=None, padding=0,
                ceil_mode: bool = False, dilation=1) -> PoolTrace:
-    """Trace output cell ``out_index`` of ``pool_single(a, op, ...)`` for one spatial map."""
+    """Trace output cell ``out_index`` of ``pool_single(a, op, ...)`` for one spatial map.
+
+    Ceil-mode partial windows and size rules as in :func:`~cnn_tui.engine.pool.max_pool`.
+    """
     if op not in ("max", "avg"):
         raise EngineError(f"pooling must be 'max' or 'avg', got {op!r}")
-    a = _as_float(a, "input")
+    a = _numeric(a, "input")
     g = pool_geometry(a.shape, kernel, stride, padding, ceil_mode, dilation)
+    check_cells(g.padded_shape)
+    a = _finite(a, "input")
     idx = _check_index(out_index, g.out_shape)
     origin = g.window_origin(idx)
     coords = _coords(origin, g.kernel, g.dilation)
