@@ -35,6 +35,9 @@ def parse_answer(text: str) -> float:
         return parse_number(text)
     except InputError as exc:
         raise NotANumber(str(exc)) from None
+    except ValueError:  # more digits than Python turns into a number at once
+        raise NotANumber("that number has too many digits: type it as a decimal such as 0.55 "
+                         "or a fraction such as 5/9") from None
 
 
 def is_whole(v: float) -> bool:

@@ -12,22 +12,31 @@ that small interface, so each learner can have a store of their own. Today's sto
 * Ids that the current ``puzzles/`` no longer has are kept in the file but ignored, so a
   renamed or removed puzzle never breaks the quiz (and comes back if the puzzle does).
 * A damaged file is moved aside as ``progress.json.damaged-<timestamp>`` and the quiz starts
-  fresh; :attr:`Progress.notice` says so.
+  fresh; :attr:`Progress.notice` says so. The file is read through
+  :func:`cnn_tui.files.read_text_limited`: one that is too large (over 1 MB), nested too deeply,
+  not UTF-8, or not a file at all counts as damaged.
+* A write killed half-way leaves a temporary file (``.progress-*.tmp``) behind; the next save
+  removes such files once they are a minute old (younger ones may be another sitting's write in
+  progress). Only regular files with exactly that prefix and suffix are touched.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from cnn_tui.files import write_atomic
+from cnn_tui.files import TEMP_SUFFIX, FileRefused, read_text_limited, write_atomic
 
 FILENAME = "progress.json"
 VERSION = 1
+TEMP_PREFIX = ".progress-"       # the temporary files of write_atomic for the progress file
+STALE_TEMP_SECONDS = 60.0        # a temporary file this old is a killed write, not one under way
+MAX_COUNT = 1_000_000_000        # attempts or hints beyond this are damage, not practice
 
 
 def data_dir(explicit: str | os.PathLike | None = None) -> Path:
@@ -60,8 +69,8 @@ def _record(raw) -> Record:
     if not isinstance(raw, dict):
         raise DamagedProgress("a puzzle entry is not an object")
     solved, attempts, hints = raw.get("solved", False), raw.get("attempts", 0), raw.get("hints", 0)
-    if not isinstance(solved, bool) or any(isinstance(v, bool) or not isinstance(v, int) or v < 0
-                                           for v in (attempts, hints)):
+    if not isinstance(solved, bool) or any(isinstance(v, bool) or not isinstance(v, int)
+                                           or not 0 <= v <= MAX_COUNT for v in (attempts, hints)):
         raise DamagedProgress("a puzzle entry has values of the wrong type")
     return Record(solved, attempts, hints)
 
@@ -170,24 +179,40 @@ class FileProgressStore:
     def location(self) -> str:
         return str(self.directory)
 
+    def _read(self) -> str:
+        """The file's text (at most 1 MB; a named pipe is refused at once, never waited on)."""
+        if stat.S_ISFIFO(os.stat(self.path).st_mode):
+            raise FileRefused(f"the progress file {str(self.path)!r} is a named pipe, not a file")
+        return read_text_limited(self.path, what="progress file")
+
+    @staticmethod
+    def _parse(text: str) -> tuple[dict[str, Record], str | None]:
+        """Records and current id from the file's text; :class:`DamagedProgress` if damaged."""
+        try:
+            raw = json.loads(text)
+        except RecursionError:  # nested thousands deep: json gives up, and so do we
+            raise DamagedProgress("nested too deeply") from None
+        if not isinstance(raw, dict) or not isinstance(raw.get("puzzles", {}), dict):
+            raise DamagedProgress("not a progress object")
+        records = {str(k): _record(v) for k, v in raw.get("puzzles", {}).items()}
+        cur = raw.get("current")
+        return records, cur if isinstance(cur, str) else None
+
     def load(self) -> Progress:
         prog = Progress(self.path, store=self)
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = self._read()
         except FileNotFoundError:
+            return prog
+        except FileRefused as exc:  # too large, a folder, a device, a pipe: one sentence
+            prog.notice = self._set_aside(f"could not be read ({exc})")
             return prog
         except (OSError, UnicodeDecodeError) as exc:
             prog.notice = self._set_aside(f"could not be read ({exc.__class__.__name__})")
             return prog
         try:
-            raw = json.loads(text)
-            if not isinstance(raw, dict) or not isinstance(raw.get("puzzles", {}), dict):
-                raise DamagedProgress("not a progress object")
-            prog.records = {str(k): _record(v) for k, v in raw.get("puzzles", {}).items()}
-            cur = raw.get("current")
-            prog.current = cur if isinstance(cur, str) else None
-        except (ValueError, DamagedProgress):
-            prog.records, prog.current = {}, None
+            prog.records, prog.current = self._parse(text)
+        except ValueError:  # DamagedProgress and json's errors are ValueErrors
             prog.notice = self._set_aside("was damaged")
         return prog
 
@@ -211,12 +236,31 @@ class FileProgressStore:
         """The records in the file as it is now, or None if it is missing, unreadable or damaged
         (a damaged file is left for :meth:`load` to set aside; saving simply replaces it)."""
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(raw, dict) or not isinstance(raw.get("puzzles", {}), dict):
-                return None
-            return {str(k): _record(v) for k, v in raw.get("puzzles", {}).items()}
-        except (OSError, UnicodeDecodeError, ValueError):  # DamagedProgress is a ValueError
+            return self._parse(self._read())[0]
+        except (OSError, ValueError):  # UnicodeDecodeError and DamagedProgress are ValueErrors
             return None
+
+    def _remove_stale_temps(self) -> None:
+        """Remove temporary files left by killed writes of this store: regular files named
+        ``.progress-*.tmp`` in its folder, at least :data:`STALE_TEMP_SECONDS` old (a younger
+        one may be another sitting's write under way). Never the progress file itself."""
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        try:
+            with os.scandir(self.directory) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if (not name.startswith(TEMP_PREFIX) or not name.endswith(TEMP_SUFFIX)
+                            or len(name) <= len(TEMP_PREFIX) + len(TEMP_SUFFIX)
+                            or name == self.path.name):
+                        continue
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                        if stat.S_ISREG(st.st_mode) and st.st_mtime <= cutoff:
+                            os.unlink(entry.path)
+                    except OSError:
+                        continue  # gone already, or not ours to remove: leave it
+        except OSError:
+            pass  # cleaning up is a courtesy; the save itself reports real trouble
 
     def save(self, progress: Progress) -> None:
         """Merge with the file on disk (two quiz windows at once lose nothing), then write
@@ -225,9 +269,10 @@ class FileProgressStore:
         if disk:
             progress.merge(disk)
         self.directory.mkdir(parents=True, exist_ok=True)
+        self._remove_stale_temps()  # first: leftovers may be what fills the disk
         # Only the learner reads their progress: 0o600, as the file has always been.
         write_atomic(self.path, json.dumps(progress.to_json(), indent=2) + "\n",
-                     prefix=".progress-", mode=0o600)
+                     prefix=TEMP_PREFIX, mode=0o600)
 
     def reset(self) -> bool:
         try:

@@ -5,12 +5,19 @@ common to every puzzle, hands the rest to the puzzle's kind (one module per kind
 :mod:`cnn_tui.quiz.kinds`) and turns the result into a :class:`Puzzle`: the matrices to show,
 the engine's answer grid, which cells the learner fills in, and a way to explain any cell from
 the engine's trace. Every problem raises :class:`PuzzleError` with one sentence saying what is
-wrong.
+wrong, quoting at most a short prefix of a bad value.
+
+Files are read through :func:`cnn_tui.files.read_text_limited` (at most 1 MB; folders, devices
+and named pipes are refused), and :func:`load_dir` reads at most :data:`MAX_PUZZLE_FILES` files:
+whatever is in a puzzle folder, checking it takes bounded time and memory.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,13 +26,17 @@ from pathlib import Path
 import numpy as np
 
 from cnn_tui.engine import format_number
+from cnn_tui.files import FileRefused, read_text_limited
 
 from .grade import accepts
 from .kinds import BY_NAME, NAMES, Shown
-from .readers import PuzzleError, _need, _number
+from .readers import (MAX_ID_CHARS, MAX_ORDER, PuzzleError, _check_answer_cells, _key, _need,
+                      _number, _show)
 
 STYLES = ("lecture", "fraction", "number")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+MAX_PUZZLE_FILES = 1_000      # puzzle files (*.toml) in one folder; more is the wrong folder
 
 COMMON = {"id", "title", "order", "question", "hints", "kind", "answer", "cells", "style",
           "show_given"}
@@ -86,12 +97,13 @@ def _cells(spec: dict, shape: tuple[int, int]) -> np.ndarray:
         if len(rc) == 1:
             rc = [0, rc[0]]
         if len(rc) != 2 or any(isinstance(i, bool) or not isinstance(i, int) for i in rc):
-            raise PuzzleError(f"'cells' entry {cell!r} must be [row, column]")
+            raise PuzzleError(f"'cells' entry {_show(cell)} must be [row, column]")
         r, c = rc
         if not (0 <= r < shape[0] and 0 <= c < shape[1]):
-            raise PuzzleError(f"'cells' entry {cell!r} is outside the {shape[0]}x{shape[1]} answer")
+            raise PuzzleError(f"'cells' entry {_show(cell)} is outside the {shape[0]}x{shape[1]} "
+                              f"answer")
         if asked[r, c]:
-            raise PuzzleError(f"'cells' lists {cell!r} twice")
+            raise PuzzleError(f"'cells' lists {_show(cell)} twice")
         asked[r, c] = True
     return asked
 
@@ -106,7 +118,7 @@ def _stated(spec: dict, answer: np.ndarray, asked: np.ndarray) -> list:
         flat = raw if isinstance(raw, list) else [raw]
         if any(isinstance(v, list) for v in flat) or len(flat) != len(cells):
             raise PuzzleError(f"'answer' must list {len(cells)} value(s), one per entry of "
-                              f"'cells', got {raw!r}")
+                              f"'cells', got {_show(raw)}")
         pairs = list(zip(cells, flat))
     else:
         if not isinstance(raw, list):
@@ -115,29 +127,49 @@ def _stated(spec: dict, answer: np.ndarray, asked: np.ndarray) -> list:
             raw = [raw]
         if any(not isinstance(row, list) for row in raw) or [len(r) for r in raw] != \
                 [answer.shape[1]] * answer.shape[0]:
-            lens = ", ".join(str(len(r)) if isinstance(r, list) else "?" for r in raw)
+            lens = ", ".join(str(len(r)) if isinstance(r, list) else "?" for r in raw[:10])
+            lens += ", ..." if len(raw) > 10 else ""
             raise PuzzleError(f"'answer' must have the output's shape {answer.shape[0]}x"
                               f"{answer.shape[1]}, got {len(raw)} row(s) of {lens}")
         pairs = [((r, c), raw[r][c]) for r, c in cells]
     out = []
     for (r, c), v in pairs:
-        val = _number(v, f"'answer' at row {r}, column {c}")
+        val = _number(v, f"'answer' at row {r}, column {c}", bound=None)
         if not accepts(val, float(answer[r, c])):
-            raise PuzzleError(f"stated answer {v!r} at row {r}, column {c} is wrong: the engine "
-                              f"gives {format_number(answer[r, c])}")
+            raise PuzzleError(f"stated answer {_show(v)} at row {r}, column {c} is wrong: the "
+                              f"engine gives {format_number(answer[r, c])}")
         out.append(((r, c), str(v)))
     return out
 
 
 def build(spec: dict, path: Path | None = None) -> Puzzle:
-    """Check one parsed puzzle table and compute its answers with the engine."""
+    """Check one parsed puzzle table and compute its answers with the engine.
+
+    Raises :class:`PuzzleError` (one line saying what is wrong), and nothing else.
+    """
+    if not isinstance(spec, dict):
+        raise PuzzleError("a puzzle must be a table of keys such as id = \"...\"")
+    try:
+        return _build(spec, path)
+    except RecursionError:  # our readers do not recurse deeply; this is only a last resort
+        raise PuzzleError("values are nested too deeply; a puzzle needs at most 3 levels of "
+                          "lists") from None
+
+
+def _build(spec: dict, path: Path | None) -> Puzzle:
     pid = _need(spec, "id", str, "a short name like \"practice-sum\"")
     if not _ID.match(pid):
-        raise PuzzleError(f"'id' {pid!r} must use lower-case letters, digits, '-' and '_'")
+        raise PuzzleError(f"'id' {_show(pid)} must use lower-case letters, digits, '-' and '_'")
+    if len(pid) > MAX_ID_CHARS:
+        raise PuzzleError(f"'id' {_show(pid)} is {len(pid):,} characters long; keep it to "
+                          f"{MAX_ID_CHARS}")
     title = _need(spec, "title", str, "a title")
     if not title.strip():
         raise PuzzleError("'title' is empty")
     order = _need(spec, "order", int, "a whole number giving the puzzle's place")
+    if abs(order) > MAX_ORDER:
+        raise PuzzleError(f"'order' must be a whole number from -{MAX_ORDER:,} to {MAX_ORDER:,}, "
+                          f"got {_show(order)}")
     question = _need(spec, "question", str, "the question to ask")
     if not question.strip():
         raise PuzzleError("'question' is empty")
@@ -147,28 +179,35 @@ def build(spec: dict, path: Path | None = None) -> Puzzle:
     if not isinstance(hints, list) or not hints:
         raise PuzzleError("'hints' must be a non-empty list of strings")
     for i, h in enumerate(hints):
-        if not isinstance(h, str) or not h.strip():
+        if not isinstance(h, str):
+            raise PuzzleError(f"hint {i + 1} must be a string, got {_show(h)}")
+        if not h.strip():
             raise PuzzleError(f"hint {i + 1} is empty; write a nudge or remove it")
     kind = _need(spec, "kind", str, f"one of {', '.join(NAMES)}")
     if kind not in BY_NAME:
-        raise PuzzleError(f"'kind' {kind!r} is unknown; use one of {', '.join(NAMES)}")
+        raise PuzzleError(f"'kind' {_show(kind)} is unknown; use one of {', '.join(NAMES)}")
     unit = BY_NAME[kind]
-    unknown = set(spec) - COMMON - unit.fields
+    unknown = sorted(set(spec) - COMMON - unit.fields, key=str)
     if unknown:
-        raise PuzzleError(f"unknown keys for kind {kind!r}: {', '.join(sorted(unknown))}")
+        more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+        raise PuzzleError(f"unknown keys for kind {kind!r}: "
+                          f"{', '.join(_key(k) for k in unknown[:5])}{more}")
     for key in unit.required:
         if key not in spec:
             raise PuzzleError(f"kind {kind!r} needs '{key}'")
     style = spec.get("style", "lecture")
     if style not in STYLES:
-        raise PuzzleError(f"'style' must be one of {', '.join(STYLES)}, got {style!r}")
+        raise PuzzleError(f"'style' must be one of {', '.join(STYLES)}, got {_show(style)}")
     built = unit.build(spec)
     answer = built.answer
-    if answer.size > 100:
-        raise PuzzleError(f"the answer has {answer.size} cells; keep puzzles to 100 cells or fewer")
+    _check_answer_cells(answer.size)
+    if not np.isfinite(answer).all():
+        r, c = (int(i) for i in np.argwhere(~np.isfinite(answer))[0])
+        raise PuzzleError(f"the engine's answer at row {r}, column {c} is not a finite number; "
+                          f"use smaller values")
     show_given = spec.get("show_given", False)
     if not isinstance(show_given, bool):
-        raise PuzzleError(f"'show_given' must be true or false, got {show_given!r}")
+        raise PuzzleError(f"'show_given' must be true or false, got {_show(show_given)}")
     asked = _cells(spec, answer.shape)
     stated = _stated(spec, answer, asked)
     return Puzzle(pid, title.strip(), order, question.strip(), [h.strip() for h in hints], kind,
@@ -177,15 +216,29 @@ def build(spec: dict, path: Path | None = None) -> Puzzle:
 
 
 def load_file(path: Path) -> Puzzle:
+    """Read, parse and build one puzzle file; every problem is a :class:`PuzzleError`."""
     try:
-        with open(path, "rb") as fh:
-            spec = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise PuzzleError(f"not valid TOML: {exc}") from None
+        if stat.S_ISFIFO(os.stat(path).st_mode):
+            # read_text_limited would wait a moment for a writer; a puzzle is never a pipe.
+            raise PuzzleError("this is a named pipe, not a puzzle file")
+        text = read_text_limited(path, what="puzzle file")
+    except FileRefused as exc:
+        raise PuzzleError(str(exc)) from None
     except UnicodeDecodeError:
         raise PuzzleError("not valid TOML: the file is not UTF-8 text") from None
     except OSError as exc:
         raise PuzzleError(f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        spec = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PuzzleError(f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise PuzzleError("not readable: its values are nested too deeply (a puzzle needs at "
+                          "most 3 levels of lists)") from None
+    except ValueError:
+        # tomllib lets int() refuse a number of more digits than Python converts at once.
+        raise PuzzleError(f"not readable: a number in it has more than "
+                          f"{sys.get_int_max_str_digits():,} digits") from None
     return build(spec, path)
 
 
@@ -201,31 +254,61 @@ class Curriculum:
         return None
 
 
+def _name(name: str) -> str:
+    """A file name for a ``file: what is wrong`` line: quoted if it would break the line."""
+    return name if name.isprintable() else repr(name)
+
+
+def _toml_files(directory: Path) -> list[Path] | None:
+    """The ``*.toml`` entries of ``directory`` in name order, or None if there are more than
+    :data:`MAX_PUZZLE_FILES` (found without listing them all)."""
+    names: list[str] = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.endswith(".toml"):
+                names.append(entry.name)
+                if len(names) > MAX_PUZZLE_FILES:
+                    return None
+    return [directory / n for n in sorted(names)]
+
+
 def load_dir(directory: Path) -> Curriculum:
-    """Read every ``*.toml`` in ``directory``; bad files become problems, the rest puzzles."""
+    """Read every ``*.toml`` in ``directory``; bad files become problems, the rest puzzles.
+
+    A folder of more than :data:`MAX_PUZZLE_FILES` puzzle files is one problem and no puzzles:
+    it is almost surely the wrong folder, and which files to take from it would be a guess.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         return Curriculum([], [(str(directory), "no such folder of puzzles")])
-    files = sorted(directory.glob("*.toml"))
+    try:
+        files = _toml_files(directory)
+    except OSError as exc:
+        return Curriculum([], [(str(directory), f"cannot list the folder: {exc.strerror or exc}")])
+    if files is None:
+        too_many = (f"more than {MAX_PUZZLE_FILES:,} puzzle files (*.toml) in this folder; the "
+                    f"quiz reads at most {MAX_PUZZLE_FILES:,}")
+        return Curriculum([], [(str(directory), too_many)])
     puzzles, problems = [], []
     if not files:
         problems.append((str(directory), "no puzzle files (*.toml) in this folder"))
     seen: dict[str, str] = {}
     orders: dict[int, str] = {}
     for f in files:
+        name = _name(f.name)
         try:
             p = load_file(f)
         except PuzzleError as exc:
-            problems.append((f.name, str(exc)))
+            problems.append((name, str(exc)))
             continue
         if p.id in seen:
-            problems.append((f.name, f"duplicate id {p.id!r} (also in {seen[p.id]})"))
+            problems.append((name, f"duplicate id {p.id!r} (also in {seen[p.id]})"))
             continue
         if p.order in orders:
-            problems.append((f.name, f"duplicate order {p.order} (also in {orders[p.order]})"))
+            problems.append((name, f"duplicate order {p.order} (also in {orders[p.order]})"))
             continue
-        seen[p.id] = f.name
-        orders[p.order] = f.name
+        seen[p.id] = name
+        orders[p.order] = name
         puzzles.append(p)
     puzzles.sort(key=lambda p: (p.order, p.id))
     return Curriculum(puzzles, problems)

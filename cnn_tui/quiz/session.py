@@ -16,6 +16,7 @@ from .grade import grade_cell
 from .options import QuizOptions
 from .progress import FileProgressStore, Progress, ProgressStore, data_dir, puzzles_dir
 from .puzzle import Curriculum, Puzzle, load_dir
+from .readers import _show
 
 
 @dataclass
@@ -244,6 +245,6 @@ def open_session(options: QuizOptions | None = None,
         session = QuizSession(cur, progress)
         where = (f'opening puzzle {session.index + 1}, "{session.puzzle.title}"'
                  if session.puzzles else "there are no puzzles to open")
-        notices.append(f"There is no puzzle with id {start!r} (run 'cnn-tui puzzles list' to "
+        notices.append(f"There is no puzzle with id {_show(start)} (run 'cnn-tui puzzles list' to "
                        f"see the ids); {where}.")
     return session, notices

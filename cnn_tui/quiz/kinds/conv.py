@@ -3,10 +3,12 @@ padding, dilation, a padding value, the lecture's mean mode, and several input c
 
 from __future__ import annotations
 
-from cnn_tui.engine import conv, conv_single, conv_trace
+import math
 
-from ..readers import (PuzzleError, _as2d, _engine, _int_or_pair, _named_input, _named_kernel,
-                       _number)
+from cnn_tui.engine import conv, conv_single, conv_trace, geometry
+
+from ..readers import (PuzzleError, _as2d, _check_answer_cells, _engine, _int_or_pair,
+                       _named_input, _named_kernel, _number, _show)
 from .base import Built, Generator, Kind, Shown, random_matrix
 
 NAME = "conv"
@@ -20,10 +22,10 @@ def build(spec: dict) -> Built:
     k, kname = _named_kernel(spec["kernel"], "'kernel'")
     mode = spec.get("mode", "sum")
     if mode not in ("sum", "mean"):
-        raise PuzzleError(f"'mode' must be \"sum\" or \"mean\", got {mode!r}")
+        raise PuzzleError(f"'mode' must be \"sum\" or \"mean\", got {_show(mode)}")
     channels = spec.get("channels", False)
     if not isinstance(channels, bool):
-        raise PuzzleError(f"'channels' must be true or false, got {channels!r}")
+        raise PuzzleError(f"'channels' must be true or false, got {_show(channels)}")
     stride = _int_or_pair(spec, "stride", 1, 1)
     padding = _int_or_pair(spec, "padding", 0, 0)
     dilation = _int_or_pair(spec, "dilation", 1, 1)
@@ -33,10 +35,23 @@ def build(spec: dict) -> Built:
         if x.ndim != 3 or k.ndim != 3:
             raise PuzzleError("with channels = true, 'input' and 'kernel' must each be a list of "
                               "2-D channels (3-D)")
-        out = _engine(conv, x[None], k[None], None, **kw)[0, 0]
+        if x.shape[0] != k.shape[0]:
+            raise PuzzleError(f"the input has {x.shape[0]} channels but the kernel has "
+                              f"{k.shape[0]}")
+        spatial = (x.shape[1:], k.shape[1:])
     else:
         if x.ndim == 3 or k.ndim == 3:
             raise PuzzleError("a 3-D 'input' or 'kernel' needs channels = true")
+        if x.ndim != k.ndim:
+            raise PuzzleError(f"the input has {x.ndim} axes but the kernel has {k.ndim}; they "
+                              f"must match")
+        spatial = (x.shape, k.shape)
+    # The answer's size first, from the shapes alone: a big answer is refused before it is made.
+    g = _engine(geometry, *spatial, stride, padding, dilation)
+    _check_answer_cells(math.prod(g.out_shape))
+    if channels:
+        out = _engine(conv, x[None], k[None], None, **kw)[0, 0]
+    else:
         out = _engine(conv_single, x, k, **kw)
     one_d = out.ndim == 1
 

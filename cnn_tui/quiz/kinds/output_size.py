@@ -7,7 +7,7 @@ import numpy as np
 
 from cnn_tui.engine import conv_output_size, pool_output_size
 
-from ..readers import PuzzleError, _engine, _int
+from ..readers import MAX_SIZE, PuzzleError, _check_answer_cells, _engine, _int, _show, _whole
 from .base import Built, Generator, Kind, indefinite_article
 
 NAME = "output_size"
@@ -20,18 +20,19 @@ def build(spec: dict) -> Built:
     k = _int(spec, "kernel", None, 1)
     strides = spec["stride"]
     strides = strides if isinstance(strides, list) else [strides]
-    if not strides or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in strides):
-        raise PuzzleError(f"'stride' must be a whole number of at least 1 or a list of them, "
-                          f"got {spec['stride']!r}")
+    _check_answer_cells(len(strides))           # one answer cell per stride
+    if not strides or not all(_whole(s, 1, MAX_SIZE) for s in strides):
+        raise PuzzleError(f"'stride' must be a whole number from 1 to {MAX_SIZE:,} or a list of "
+                          f"them, got {_show(spec['stride'])}")
     p = _int(spec, "padding", 0, 0)
     d = _int(spec, "dilation", 1, 1)
     # 'of' names the operation whose output is counted (these are values of 'of', not kinds).
     of = spec.get("of", "conv")
     if of not in ("conv", "pool"):
-        raise PuzzleError(f"'of' must be \"conv\" or \"pool\", got {of!r}")
+        raise PuzzleError(f"'of' must be \"conv\" or \"pool\", got {_show(of)}")
     ceil_mode = spec.get("ceil_mode", of == "pool")
     if not isinstance(ceil_mode, bool):
-        raise PuzzleError(f"'ceil_mode' must be true or false, got {ceil_mode!r}")
+        raise PuzzleError(f"'ceil_mode' must be true or false, got {_show(ceil_mode)}")
     if of == "conv":
         vals = [_engine(conv_output_size, n, k, s, p, p, d) for s in strides]
     else:

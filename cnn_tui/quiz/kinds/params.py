@@ -14,7 +14,8 @@ import numpy as np
 from cnn_tui.engine import EngineError
 from cnn_tui.engine import params as E
 
-from ..readers import PuzzleError
+from ..readers import (MAX_ANSWER_CELLS, MAX_SIZE, PuzzleError, _check_answer_cells, _key,
+                       _show)
 from .base import Built, Generator, Kind
 
 NAME = "params"
@@ -46,7 +47,7 @@ def dense_params(inputs: int, outputs: int, bias: bool = True) -> int:
 def mlp_params(sizes: Sequence[int], bias: bool = True) -> int:
     """A stack of dense layers of the given widths (input first)."""
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise ParamsError(f"sizes must be a list of whole numbers, got {sizes!r}")
+        raise ParamsError(f"sizes must be a list of whole numbers, got {_show(sizes)}")
     return _count(E.dense_params, list(sizes), bias)
 
 
@@ -73,14 +74,37 @@ def params_working(layer: str, **kw) -> str:
         return " + ".join(f"{a}×{c}" for a, c in zip(s, s[1:]))
     if layer == CONV_LAYER:
         k = kw["kernel"]
-        ks = [k, k] if isinstance(k, int) else list(k)
+        ks = [k, k] if isinstance(k, (int, float)) else list(k)
         ktext = "×".join(str(v) for v in ks)
         inner = f"{kw['in_channels']}×{ktext}"
         return f"({inner}{b})×{kw['filters']}" if bias else f"{inner}×{kw['filters']}"
-    raise ParamsError(f"unknown layer {layer!r}; use mlp, dense or conv")
+    raise ParamsError(f"unknown layer {_show(layer)}; use mlp, dense or conv")
 
 
 _COUNTERS = {MLP: mlp_params, DENSE: dense_params, CONV_LAYER: conv_params}
+
+
+def _check_numbers(j: int, layer: str, kw: dict) -> None:
+    """Each size a number of at most :data:`MAX_SIZE` (``sizes``: a list of them; ``kernel``: one
+    or a list), so counts stay exact-sized and messages short; the engine checks the rest."""
+    for key, v in kw.items():
+        if key == "bias":
+            continue
+        many = key == "sizes" or (key == "kernel" and isinstance(v, list))
+        if key == "sizes" and not isinstance(v, list):
+            raise PuzzleError(f"items[{j}] ({layer}): sizes must be a list of whole numbers, "
+                              f"got {_show(v)}")
+        most = MAX_ANSWER_CELLS if key == "sizes" else 3    # a kernel has 1 to 3 sides
+        if many and len(v) > most:
+            raise PuzzleError(f"items[{j}] ({layer}): {key} lists {len(v):,} numbers; at most "
+                              f"{most} make sense")
+        for n in (v if many else [v]):
+            if isinstance(n, bool) or not isinstance(n, (int, float)):
+                raise PuzzleError(f"items[{j}] ({layer}): {key} must be whole numbers, got "
+                                  f"{_show(v)}")
+            if abs(n) > MAX_SIZE:
+                raise PuzzleError(f"items[{j}] ({layer}): {key} must be at most {MAX_SIZE:,}, "
+                                  f"got {_show(n)}")
 
 
 def build(spec: dict) -> Built:
@@ -88,27 +112,34 @@ def build(spec: dict) -> Built:
     if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
         raise PuzzleError("'items' must be a non-empty list of tables like "
                           "{ layer = \"dense\", inputs = 4, outputs = 2 }")
+    _check_answer_cells(len(items))             # one answer cell per item
     vals, texts, labels = [], [], []
     for j, it in enumerate(items):
         layer = it.get("layer")
-        if layer not in _LAYER_FIELDS:
+        if not isinstance(layer, str) or layer not in _LAYER_FIELDS:
             raise PuzzleError(f"items[{j}].layer must be \"mlp\", \"dense\" or \"conv\", "
-                              f"got {layer!r}")
-        extra = set(it) - _LAYER_FIELDS[layer] - {"layer"}
+                              f"got {_show(layer)}")
+        extra = sorted(set(it) - _LAYER_FIELDS[layer] - {"layer"}, key=str)
         if extra:
-            raise PuzzleError(f"items[{j}] has unknown keys: {', '.join(sorted(extra))}")
+            more = f" and {len(extra) - 5:,} more" if len(extra) > 5 else ""
+            raise PuzzleError(f"items[{j}] has unknown keys: "
+                              f"{', '.join(_key(k) for k in extra[:5])}{more}")
         missing = _LAYER_FIELDS[layer] - {"bias", "label"} - set(it)
         if missing:
             raise PuzzleError(f"items[{j}] ({layer}) needs {', '.join(sorted(missing))}")
         kw = {k: v for k, v in it.items() if k not in ("layer", "label")}
         if not isinstance(kw.get("bias", True), bool):
             raise PuzzleError(f"items[{j}].bias must be true or false")
+        label = it.get("label", f"{layer} {j + 1}")
+        if not isinstance(label, str):
+            raise PuzzleError(f"items[{j}].label must be a string, got {_show(label)}")
+        _check_numbers(j, layer, kw)
         try:
             vals.append(_COUNTERS[layer](**kw))
             texts.append(params_working(layer, **kw))
         except (ParamsError, TypeError, KeyError) as exc:
             raise PuzzleError(f"items[{j}] ({layer}): {exc}") from None
-        labels.append(str(it.get("label", f"{layer} {j + 1}")))
+        labels.append(label)
 
     def explain(r: int, c: int) -> str:
         return f"{texts[c]} = {vals[c]}"

@@ -3,9 +3,12 @@ kept (ceil mode), as in the lecture, and an average divides by the pixels a wind
 
 from __future__ import annotations
 
-from cnn_tui.engine import pool_single, pool_trace
+import math
 
-from ..readers import PuzzleError, _as2d, _engine, _int_or_pair, _named_input
+from cnn_tui.engine import pool_geometry, pool_single, pool_trace
+
+from ..readers import (PuzzleError, _as2d, _check_answer_cells, _engine, _int_or_pair,
+                       _named_input, _show)
 from .base import Built, Generator, Kind, Shown, random_matrix
 
 NAME = "pool"
@@ -19,14 +22,17 @@ def build(spec: dict) -> Built:
         raise PuzzleError("'input' of pool must be 1-D or 2-D")
     op = spec.get("op", "max")
     if op not in ("max", "avg"):
-        raise PuzzleError(f"'op' must be \"max\" or \"avg\", got {op!r}")
+        raise PuzzleError(f"'op' must be \"max\" or \"avg\", got {_show(op)}")
     window = _int_or_pair(spec, "window", 2, 1)
     stride = _int_or_pair(spec, "stride", window, 1)
     padding = _int_or_pair(spec, "padding", 0, 0)
     ceil_mode = spec.get("ceil_mode", True)
     if not isinstance(ceil_mode, bool):
-        raise PuzzleError(f"'ceil_mode' must be true or false, got {ceil_mode!r}")
+        raise PuzzleError(f"'ceil_mode' must be true or false, got {_show(ceil_mode)}")
     kw = dict(kernel=window, stride=stride, padding=padding, ceil_mode=ceil_mode)
+    # The answer's size first, from the shapes alone: a big answer is refused before it is made.
+    g = _engine(pool_geometry, x.shape, **kw)
+    _check_answer_cells(math.prod(g.out_shape))
     out = _engine(pool_single, x, op, **kw)
     one_d = out.ndim == 1
 

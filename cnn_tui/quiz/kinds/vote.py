@@ -7,12 +7,35 @@ import numpy as np
 
 from cnn_tui.engine import EngineError, format_number, vote
 
-from ..readers import PuzzleError, _array
+from ..readers import PuzzleError, _array, _check_answer_cells, _key, _show
 from .base import Built, Generator, Kind, Shown
 
 NAME = "vote"
 FIELDS = frozenset({"vector", "strong"})
 REQUIRED = ("vector",)
+
+
+def _strong(strong, length: int) -> dict[str, list[int]]:
+    """``strong``, checked: each category a non-empty list of positions 0..length-1."""
+    if not isinstance(strong, dict) or not strong:
+        raise PuzzleError("'strong' must be a table like { X = [0, 3], O = [1, 2] }")
+    _check_answer_cells(len(strong))            # one answer cell per category
+    for name, pos in strong.items():
+        where = f"'strong' category {_key(name)}"
+        if not isinstance(pos, list) or not pos:
+            raise PuzzleError(f"{where} must be a non-empty list of positions, got {_show(pos)}")
+        seen: set[int] = set()
+        for i in pos:
+            if isinstance(i, bool) or not isinstance(i, int):
+                raise PuzzleError(f"{where} has {_show(i)}; positions are whole numbers from 0 "
+                                  f"to {length - 1}")
+            if not 0 <= i < length:
+                raise PuzzleError(f"{where} has position {_show(i)}, outside the vector: "
+                                  f"positions go from 0 to {length - 1}")
+            if i in seen:
+                raise PuzzleError(f"{where} lists position {i} twice")
+            seen.add(i)
+    return strong
 
 
 def build(spec: dict) -> Built:
@@ -24,19 +47,17 @@ def build(spec: dict) -> Built:
         from cnn_tui.lecture.network import lecture_pipeline
 
         if v.lower() not in IMAGES:
-            raise PuzzleError(f"'vector' names an unknown picture {v!r}; known: "
+            raise PuzzleError(f"'vector' names an unknown picture {_show(v)}; known: "
                               f"{', '.join(sorted(IMAGES))}")
         vec = lecture_pipeline(IMAGES[v.lower()]).vector
         name = f"12 values of picture {v}"
     else:
         vec = _array(v, "'vector'", (1,))
         name = f"{vec.size} values"
-    strong = spec.get("strong", {k: list(s) for k, s in STRONG.items()})
-    if not isinstance(strong, dict) or not strong:
-        raise PuzzleError("'strong' must be a table like { X = [0, 3], O = [1, 2] }")
+    strong = _strong(spec.get("strong", {k: list(s) for k, s in STRONG.items()}), vec.size)
     try:
         votes = vote(vec, strong)
-    except (EngineError, TypeError, ValueError) as exc:
+    except EngineError as exc:
         raise PuzzleError(f"'strong': {exc}") from None
     names = list(votes)
 
