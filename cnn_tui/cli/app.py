@@ -6,19 +6,88 @@ Textual) are imported here at module level; Textual and NumPy load inside the co
 
 from __future__ import annotations
 
+import os
+import stat
+import sys
 from typing import TYPE_CHECKING
 
 import click
 
 from cnn_tui.cli.errors import BadInput
+from cnn_tui.inputs import shown, shown_path
 from cnn_tui.tui.screens import SCREENS
 
 if TYPE_CHECKING:
     from cnn_tui.quiz.options import QuizOptions
 
 
+HEADLESS_HINT = "to drive the app without a terminal, use 'cnn-tui run --headless'"
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream is not None and os.isatty(stream.fileno())
+    except (AttributeError, OSError, ValueError):     # no fileno, a closed or fake stream
+        return False
+
+
+def terminal_problem() -> str | None:
+    """Why the Textual app cannot open here (one sentence), or None when it can.
+
+    The app reads keys from stdin and draws on stderr (Textual's choice), and cnn-tui's own
+    output goes to stdout: all three must be a terminal, and ``TERM`` must not be ``dumb``.
+    Both the streams Python code sees (``sys.stdin``...) and the process's own
+    (``sys.__stdin__``...) are checked. Without this check a missing terminal (stdin from
+    /dev/null, stdin closed, output to a pipe or file) leaves the app spinning a CPU core.
+    Called before Textual is loaded or the app is built; tests that fake the app replace it.
+    A Textual driver named in ``TEXTUAL_DRIVER`` (a web server's, which talks over pipes)
+    brings its own screen, so then no terminal is needed.
+    """
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    for label, streams in (("input (stdin)", (sys.stdin, sys.__stdin__)),
+                           ("output (stdout)", (sys.stdout, sys.__stdout__)),
+                           ("error output (stderr)", (sys.stderr, sys.__stderr__))):
+        if not all(_is_terminal(s) for s in streams):
+            return f"the app needs a terminal, but its {label} is not one; {HEADLESS_HINT}"
+    if os.environ.get("TERM", "").strip().lower() == "dumb":
+        return (f"the app needs a terminal that can draw, but TERM is 'dumb'; set TERM (e.g. "
+                f"xterm-256color), or {HEADLESS_HINT}")
+    return None
+
+
+def check_data_dir(path: str | None) -> None:
+    """Refuse up front a ``--data-dir`` the system cannot use (a name too long, a path through a
+    file, an existing file): one line, exit 2. A folder that does not exist yet is fine."""
+    if not path:
+        return
+    name = shown_path(path)
+    if "\0" in path:
+        raise BadInput(f"--data-dir {name} cannot hold a NUL character")
+    try:
+        st = os.stat(os.path.expanduser(path))
+    except FileNotFoundError:
+        return                                  # made when progress is first saved
+    except OSError as exc:
+        raise BadInput(f"cannot use --data-dir {name}: "
+                       f"{exc.strerror or type(exc).__name__}") from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise BadInput(f"--data-dir {name} is not a folder; give a folder for the quiz progress")
+
+
+def require_terminal() -> None:
+    """Exit with one line (status 2) when :func:`terminal_problem` finds one."""
+    problem = terminal_problem()
+    if problem:
+        raise BadInput(problem)
+
+
 def open_lesson(start: str = SCREENS[0], quiz_options: QuizOptions | None = None) -> int:
-    """Open the step-through simulator in this terminal; the app's return code (1 if it crashed)."""
+    """Open the step-through simulator in this terminal; the app's return code (1 if it crashed).
+
+    Without a terminal this is one line and exit status 2 (see :func:`terminal_problem`).
+    """
+    require_terminal()
     from cnn_tui.tui import app as tui_app
 
     app = tui_app.CnnTuiApp(start=start, quiz_options=quiz_options)
@@ -51,7 +120,8 @@ def run(headless, screen, size, keys, script, svg, data_dir):
       cnn-tui run --headless --script demo.txt --svg demo.svg
     """
     if screen not in SCREENS:
-        raise BadInput(f"unknown screen {screen!r}; choose one of {', '.join(SCREENS)}")
+        raise BadInput(f"unknown screen {shown(screen)}; choose one of {', '.join(SCREENS)}")
+    check_data_dir(data_dir)
     from cnn_tui.quiz.options import QuizOptions
 
     quiz_options = QuizOptions(data_dir=data_dir) if data_dir else None

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import click
 
-from cnn_tui.cli.errors import friendly_errors
+from cnn_tui.cli.errors import BadInput, friendly_errors
+
+# Coloured tables of more values than this take seconds to print and are too wide to read:
+# beyond it the calculators refuse (one line) and point at --json, before computing anything.
+MAX_TABLE_VALUES = 10_000
 
 
 @click.command()
@@ -37,7 +41,8 @@ def convolve(input_spec, kernel_spec, stride, padding, pad_value, dilation, mode
       cnn-tui convolve --input "0 1 2; 3 4 5; 6 7 8" --kernel "0 1; 2 3"
     """
     with friendly_errors():
-        from cnn_tui.engine import conv_single
+        from cnn_tui.engine import conv_single, geometry
+        from cnn_tui.engine.shapes import check_cells
         from cnn_tui.inputs import load_matrix, parse_number, parse_pair
         from cnn_tui.lecture.data import INPUTS, KERNELS
 
@@ -47,16 +52,43 @@ def convolve(input_spec, kernel_spec, stride, padding, pad_value, dilation, mode
         pd = parse_pair(padding, "--padding", 0)
         dl = parse_pair(dilation, "--dilation", 1)
         pv = parse_number(pad_value, "(--pad-value)")
+        if not as_json:
+            # The engine's own checks, in its order, then the table limit: before any work.
+            g = geometry(x.shape, k.shape, st, pd, dl)
+            check_cells(g.padded_shape)
+            _check_printable(x.size + k.size, g.out_shape)
         out = conv_single(x, k, stride=st, padding=pd, pad_value=pv, dilation=dl, mode=mode)
     if as_json:
-        import json
-
-        click.echo(json.dumps({"output": out.tolist(), "shape": list(out.shape)}))
+        _echo_json_output(out)
         return
     from cnn_tui.cli.output import print_convolution
 
     print_convolution(x, k, out, stride=st, padding=pd, pad_value=pv, dilation=dl, mode=mode,
                       fractions=fractions)
+
+
+def _check_printable(given: int, out_shape) -> None:
+    """Refuse tables of more than :data:`MAX_TABLE_VALUES` values (``given`` input and kernel
+    values plus the output's) with one line that points at --json."""
+    import math
+
+    out = math.prod(out_shape)
+    if given + out > MAX_TABLE_VALUES:
+        size = "x".join(f"{n:,}" for n in out_shape)
+        raise BadInput(f"the output would be {size} ({out:,} values): too many to print as "
+                       f"tables (at most {MAX_TABLE_VALUES:,} values of input, kernel and output "
+                       f"together); use --json, or a smaller input or less padding")
+
+
+def _echo_json_output(out) -> None:
+    """``{"output": [...], "shape": [...]}`` as ``json.dumps`` writes it, one row at a time, so
+    a large output never exists twice as Python floats and as one huge string."""
+    import json
+
+    click.echo('{"output": [', nl=False)
+    for i, row in enumerate(out):
+        click.echo((", " if i else "") + json.dumps(row.tolist()), nl=False)
+    click.echo(f'], "shape": {json.dumps(list(out.shape))}}}')
 
 
 @click.command()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import click
 
-from cnn_tui.cli.errors import BadInput
+from cnn_tui.cli.errors import BadInput, WholeNumber
+from cnn_tui.inputs import shown, shown_path
 from cnn_tui.tui.screens import QUIZ
 
 
@@ -21,8 +22,9 @@ from cnn_tui.tui.screens import QUIZ
 @click.option("--start", metavar="ID", help="Open this puzzle first (see 'cnn-tui puzzles list').")
 @click.option("--random", "random_", is_flag=True,
               help="Practise on fresh random puzzles of every kind (progress is not saved).")
-@click.option("--seed", type=click.IntRange(min=0), metavar="N",
-              help="With --random: the same N (0 or more) gives the same puzzles.")
+@click.option("--seed", type=WholeNumber(minimum=0, max_digits=18), metavar="N",
+              help="With --random: the same N (0 or more, at most 18 digits) gives the same "
+                   "puzzles.")
 @click.option("--reset", is_flag=True, help="Forget all saved progress (asks first).")
 @click.option("--yes", "-y", is_flag=True, help="With --reset: do not ask for confirmation.")
 def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
@@ -32,8 +34,11 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
     Keys: type numbers (19, 0.55, 5/9), arrows/tab move, enter checks,
           h hint, w worked arithmetic, n/p next/previous, l list, ? help, q quit.
     """
+    from cnn_tui.cli import app as app_commands
+
     if seed is not None and not random_:
         raise BadInput("--seed only makes sense with --random; add --random or drop --seed")
+    app_commands.check_data_dir(data_dir)
     if reset:
         from cnn_tui.quiz.progress import FileProgressStore, data_dir as resolve
 
@@ -66,8 +71,9 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
             raise BadInput(f"no usable puzzles in {folder}; "
                            f"run 'cnn-tui puzzles check {folder}'")
         if start and cur.index_of(start) is None:
-            raise BadInput(f"there is no puzzle with id {start!r}; run 'cnn-tui puzzles list' "
-                           f"to see the ids")
+            raise BadInput(f"there is no puzzle with id {shown(start)}; run 'cnn-tui puzzles "
+                           f"list' to see the ids")
+    app_commands.require_terminal()          # before Textual is loaded or the app is built
     from cnn_tui.tui import app as tui_app
 
     app = tui_app.CnnTuiApp(start=QUIZ, quiz_options=options)
@@ -78,10 +84,16 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
 
 def _existing_folder(folder):
     """``folder`` if it is a folder; a path that does not exist or is a file is bad input."""
-    if not folder.exists():
-        raise BadInput(f"there is no folder {folder}")
-    if not folder.is_dir():
-        raise BadInput(f"{folder} is not a folder of puzzle files")
+    name = str(folder) if len(str(folder)) <= 160 else shown_path(folder)
+    try:
+        exists, is_dir = folder.exists(), folder.is_dir()
+    except OSError as exc:                # a name too long for the system, a loop of links...
+        raise BadInput(f"cannot use the folder {name}: "
+                       f"{exc.strerror or type(exc).__name__}") from None
+    if not exists:
+        raise BadInput(f"there is no folder {name}")
+    if not is_dir:
+        raise BadInput(f"{name} is not a folder of puzzle files")
     return folder
 
 

@@ -9,28 +9,35 @@ same bindings and actions as in a terminal. A script holds one action per line::
     snapshot                print the screen now as plain text
     svg out.svg             save an SVG screenshot
 
-``#`` starts a comment. Bad lines, unknown screens and bad sizes are reported in one line on
-stderr with exit status 2, before the app starts.
+``#`` starts a comment. Bad lines, unknown screens, unknown key names (``rigth``), more than
+:data:`MAX_KEYS` key presses and bad sizes are reported in one line on stderr with exit status 2,
+before the app starts. The script is read through :func:`cnn_tui.files.read_text_limited` (at
+most 1 MB; a device or a named pipe nobody writes to is refused).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import re
 import sys
 import tempfile
 from dataclasses import dataclass
 
-from cnn_tui.files import write_atomic
+from cnn_tui.files import FileRefused, read_text_limited, write_atomic
+from cnn_tui.inputs import shown, shown_path
 from cnn_tui.quiz.options import QuizOptions
 from cnn_tui.tui.screens import SCREENS
 
 ACTIONS = ("press", "type", "expect", "snapshot", "svg")
-KEY_NAME = re.compile(r"^(?:[a-z0-9_]+(?:\+[a-z0-9_]+)*|[^\s])$")
 COMMENT = re.compile(r"(?:^|\s)#.*$")  # "#" at the start or after a space begins a comment
 MIN_SIZE, MAX_SIZE = (10, 5), (1000, 500)
+# Key presses in one run (--keys, 'press' and 'type' together). Textual's pilot takes about 80 ms
+# a key, so 1,000 keys run for a minute or two; far more would look like a hang.
+MAX_KEYS = 1_000
+KEY_EXAMPLES = "right, left, space, n, question_mark, ctrl+p"
 
 
 class HeadlessError(ValueError):
@@ -46,9 +53,14 @@ class Step:
 
 def parse_size(text: str) -> tuple[int, int]:
     """``"100x36"`` -> ``(100, 36)``."""
-    m = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", text or "")
+    m = re.fullmatch(r"\s*([0-9]+)\s*[xX]\s*([0-9]+)\s*", text or "")
     if not m:
-        raise HeadlessError(f"--size must look like 100x36 (columns x rows), got {text!r}")
+        raise HeadlessError(f"--size must look like 100x36 (columns x rows), got "
+                            f"{shown(text or '')}")
+    if max(len(g.lstrip("0")) for g in m.groups()) > 6:      # never int() a huge digit string
+        raise HeadlessError(f"size {shown(text.strip())} is out of range: use "
+                            f"{MIN_SIZE[0]}x{MIN_SIZE[1]} to {MAX_SIZE[0]}x{MAX_SIZE[1]} (the app "
+                            f"itself needs 80x24)")
     return check_size((int(m.group(1)), int(m.group(2))))
 
 
@@ -56,24 +68,133 @@ def check_size(size) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in size)
     except (TypeError, ValueError):
+        try:
+            given = repr(size)
+        except ValueError:                      # an int too long to print
+            given = "a number too large to show"
+        given = given if len(given) <= 40 else given[:40] + "…"
         raise HeadlessError(
-            f"size must be two whole numbers (columns, rows), got {size!r}") from None
+            f"size must be two whole numbers (columns, rows), got {given}") from None
     if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
-        raise HeadlessError(f"size {w}x{h} is out of range: use {MIN_SIZE[0]}x{MIN_SIZE[1]} "
+        given = f"{w}x{h}" if max(abs(w), abs(h)) < 10**9 else "given"
+        raise HeadlessError(f"size {given} is out of range: use {MIN_SIZE[0]}x{MIN_SIZE[1]} "
                             f"to {MAX_SIZE[0]}x{MAX_SIZE[1]} (the app itself needs 80x24)")
     return w, h
 
 
+# --- key names: the ones Textual 8 itself gives key events --------------------------------------
+MODIFIERS = ("alt", "ctrl", "hyper", "meta", "shift", "super")   # Textual sorts them: this order
+
+
+@functools.lru_cache(maxsize=1)
+def _named_keys() -> tuple[frozenset[str], frozenset[str]]:
+    """``(names, bases)``: every key name of Textual's ``Keys`` and its aliases, and the ones
+    without a modifier (plus the kitty keyboard protocol's: f25, caps_lock, ...)."""
+    from textual.keys import KEY_ALIASES, Keys
+
+    names = {k.value for k in Keys if not k.value.startswith("<")}
+    names.update(alias for aliases in KEY_ALIASES.values() for alias in aliases)
+    try:
+        from textual._keyboard_protocol import FUNCTIONAL_KEYS
+        names.update(FUNCTIONAL_KEYS.values())
+    except ImportError:  # pragma: no cover - a private module of Textual
+        pass
+    bases = {n for n in names if "+" not in n}
+    return frozenset(names), frozenset(bases)
+
+
+def _character_key_name(name: str) -> bool:
+    """True for the name Textual gives a printable character's key: ``question_mark``,
+    ``plus``, ``full_stop``, ``comma``... (the exact inverse of Textual's own naming)."""
+    import unicodedata
+
+    from textual.keys import KEY_TO_UNICODE_NAME, REPLACED_KEYS, _character_to_key
+
+    original = REPLACED_KEYS.get(name, name)
+    unicode_name = KEY_TO_UNICODE_NAME.get(original, original.replace("_", " "))
+    try:
+        char = unicodedata.lookup(unicode_name)
+    except KeyError:
+        return False
+    return char.isprintable() and _character_to_key(char) == name
+
+
+def _base_key(name: str) -> bool:
+    if len(name) == 1:
+        return name.isprintable() and not name.isspace()
+    return name in _named_keys()[1] or _character_key_name(name)
+
+
+def key_problem(key: str) -> str | None:
+    """What is wrong with ``key`` as a Textual 8 key name (a phrase), or None when Textual
+    gives key events that name: a ``Keys`` name (right, escape, f5, ctrl+p...), one printable
+    character (n, 5, ?), a character's name (question_mark, plus, full_stop) or such a key after
+    modifiers in Textual's order (ctrl+shift+left, alt+x)."""
+    if len(key) == 1:
+        return None if _base_key(key) else "is not a printable key"
+    if key in _named_keys()[0]:
+        return None
+    *mods, base = key.split("+")
+    if not mods:
+        return None if _base_key(key) else "is not a key name" + _suggest(key)
+    if all(mods) and set(mods) <= set(MODIFIERS) and base and _base_key(base):
+        if len(set(mods)) != len(mods):
+            return "names a modifier twice"
+        if len(base) == 1 and not base.isalnum():
+            from textual.keys import _character_to_key
+
+            base = _character_to_key(base)       # Textual names it: ctrl+question_mark
+        canonical = "+".join(sorted(mods, key=MODIFIERS.index) + [base])
+        if canonical != key:
+            return f"is not how Textual names that key (did you mean {canonical!r}?)"
+        return None
+    return "is not a key name" + _suggest(key)
+
+
+def _suggest(key: str) -> str:
+    """`` (did you mean 'right'?)`` for a near miss of a key name, else ``""``."""
+    import difflib
+    import string
+
+    from textual.keys import KEY_NAME_REPLACEMENTS, _character_to_key
+
+    *mods, base = key[:60].split("+")
+    prefix = "+".join(mods + [""])
+    if mods and (not all(mods) or not set(mods) <= set(MODIFIERS)):
+        return ""
+    if base in KEY_NAME_REPLACEMENTS:                 # plus_sign -> plus, solidus -> slash
+        guess = KEY_NAME_REPLACEMENTS[base]
+    elif base.lower() != base and _base_key(base.lower()):
+        guess = base.lower()
+    else:
+        common = sorted(_named_keys()[1] | {_character_to_key(c) for c in string.punctuation})
+        close = difflib.get_close_matches(base, common, n=1, cutoff=0.75)
+        if not close:
+            return ""
+        guess = close[0]
+    return f" (did you mean {prefix + guess!r}?)"
+
+
 def parse_keys(text: str, where: str = "--keys") -> list[str]:
+    """The key names in ``text`` (separated by spaces), each checked by :func:`key_problem`."""
     keys = text.split()
     for k in keys:
-        if not KEY_NAME.match(k):
-            raise HeadlessError(f"{where}: {k!r} is not a key name; use Textual key names such "
-                                "as right, left, space, n, question_mark, ctrl+p")
+        problem = key_problem(k)
+        if problem:
+            raise HeadlessError(f"{where}: {shown(k)} {problem}; use Textual key names such as "
+                                f"{KEY_EXAMPLES}")
     return keys
 
 
+def count_keys(steps: list[Step]) -> int:
+    """Key presses the steps make: a key per ``press`` name and per ``type`` character."""
+    return sum(len(st.arg.split()) if st.action == "press" else len(st.arg)
+               for st in steps if st.action in ("press", "type"))
+
+
 def parse_script(text: str, name: str = "script") -> list[Step]:
+    """The steps of a script (see the module's docstring); a bad line is a HeadlessError."""
+    text = text.removeprefix("\ufeff")              # a byte-order mark
     steps: list[Step] = []
     for no, raw in enumerate(text.splitlines(), 1):
         line = COMMENT.sub("", raw).strip()
@@ -81,9 +202,9 @@ def parse_script(text: str, name: str = "script") -> list[Step]:
             continue
         action, _, arg = line.partition(" ")
         arg = arg.strip()
-        where = f"{name} line {no}"
+        where = f"{name} line {no:,}"
         if action not in ACTIONS:
-            raise HeadlessError(f"{where}: unknown action {action!r}; use one of "
+            raise HeadlessError(f"{where}: unknown action {shown(action)}; use one of "
                                 f"{', '.join(ACTIONS)}")
         if action == "press":
             if not arg:
@@ -122,21 +243,27 @@ def save_svg(path: str, text: str) -> None:
     try:
         write_atomic(path, text, prefix=".cnn-tui-")
     except OSError as exc:
-        raise HeadlessError(f"cannot write the SVG {path!r}: {exc.strerror or exc}") from None
+        raise HeadlessError(f"cannot write the SVG {shown_path(path)}: "
+                            f"{exc.strerror or exc}") from None
 
 
 def _check_svg_path(path: str, where: str) -> None:
     """Refuse up front a target that cannot be written: a folder, a missing or read-only parent."""
+    name = shown_path(path)
+    if "\0" in path:
+        raise HeadlessError(f"{where}: cannot write the SVG {name}: a file name cannot hold a "
+                            "NUL character")
     if os.path.isdir(path):
-        raise HeadlessError(f"{where}: cannot write the SVG {path!r}: it is a folder; "
+        raise HeadlessError(f"{where}: cannot write the SVG {name}: it is a folder; "
                             "give a file name such as out.svg")
     directory = os.path.dirname(os.path.abspath(path))
+    folder = shown_path(directory)
     if not os.path.exists(directory):
-        raise HeadlessError(f"{where}: cannot write {path!r}: folder {directory!r} does not exist")
+        raise HeadlessError(f"{where}: cannot write {name}: folder {folder} does not exist")
     if not os.path.isdir(directory):
-        raise HeadlessError(f"{where}: cannot write {path!r}: {directory!r} is not a folder")
+        raise HeadlessError(f"{where}: cannot write {name}: {folder} is not a folder")
     if not os.access(directory, os.W_OK | os.X_OK):
-        raise HeadlessError(f"{where}: cannot write {path!r}: folder {directory!r} is not "
+        raise HeadlessError(f"{where}: cannot write {name}: folder {folder} is not "
                             "writable")
 
 
@@ -167,8 +294,8 @@ async def _drive(app, size, steps: list[Step], svg: str | None, out) -> int:
             elif step.action == "expect":
                 text = screen_text(app)
                 if step.arg not in text:
-                    print(f"expect failed (line {step.line}): {step.arg!r} is not on the screen; "
-                          "the screen shows:", file=out)
+                    print(f"expect failed (line {step.line}): {shown(step.arg, 80)} is not on "
+                          "the screen; the screen shows:", file=out)
                     print(text, file=out)
                     return 1
             elif step.action == "snapshot":
@@ -186,6 +313,22 @@ async def _drive(app, size, steps: list[Step], svg: str | None, out) -> int:
     return code
 
 
+def read_script(path: str) -> str:
+    """The text of the script file ``path``, through :func:`read_text_limited`; any problem is a
+    one-line HeadlessError."""
+    name = shown_path(path)
+    try:
+        return read_text_limited(path, what="script")
+    except FileRefused as exc:
+        raise HeadlessError(str(exc).replace(repr(str(path)), name)) from None
+    except UnicodeDecodeError as exc:
+        raise HeadlessError(f"cannot read script {name}: it is not UTF-8 text "
+                            f"(byte {exc.start:,} cannot be decoded)") from None
+    except (OSError, ValueError) as exc:        # ValueError: a NUL in the name
+        raise HeadlessError(f"cannot read script {name}: "
+                            f"{getattr(exc, 'strerror', None) or exc}") from None
+
+
 def run_headless(screen: str, size: tuple[int, int], keys: str | None, script: str | None,
                  svg: str | None, app_kwargs: dict | None = None) -> int:
     """Run the app on ``screen`` at ``size``, press ``keys``, run the ``script`` file, save ``svg``.
@@ -201,22 +344,18 @@ def run_headless(screen: str, size: tuple[int, int], keys: str | None, script: s
 
     try:
         if screen not in SCREENS:
-            raise HeadlessError(f"unknown screen {screen!r}; choose one of {', '.join(SCREENS)}")
+            raise HeadlessError(f"unknown screen {shown(screen)}; choose one of "
+                                f"{', '.join(SCREENS)}")
         size = check_size(size)
         steps: list[Step] = []
         if keys:
             steps.append(Step("press", " ".join(parse_keys(keys)), 0))
         if script:
-            try:
-                with open(script, encoding="utf-8") as fh:
-                    text = fh.read()
-            except UnicodeDecodeError as exc:
-                raise HeadlessError(f"cannot read script {script!r}: it is not UTF-8 text "
-                                    f"(byte {exc.start} cannot be decoded)") from None
-            except OSError as exc:
-                raise HeadlessError(f"cannot read script {script!r}: "
-                                    f"{exc.strerror or exc}") from None
-            steps.extend(parse_script(text, os.path.basename(script)))
+            steps.extend(parse_script(read_script(script), os.path.basename(script)))
+        presses = count_keys(steps)
+        if presses > MAX_KEYS:
+            raise HeadlessError(f"too many key presses: {presses:,} (--keys, 'press' and 'type' "
+                                f"together); a headless run presses at most {MAX_KEYS:,}")
         for st in steps:
             if st.action == "svg":
                 _check_svg_path(st.arg, f"{os.path.basename(script or '')} line {st.line}")

@@ -1,10 +1,14 @@
 """Exit statuses of `cnn-tui quiz` and `cnn-tui puzzles`: the app's return code, --seed >= 0,
-folders that do not exist (or are files) and an unknown --start id are one-line usage errors."""
+folders that do not exist (or are files) and an unknown --start id are one-line usage errors.
+
+Tests that open the (fake) app say there is a terminal (``terminal_problem`` -> None):
+CliRunner's stdin is none. tests/test_no_terminal.py tests the check itself."""
 
 from __future__ import annotations
 
 from click.testing import CliRunner
 
+import cnn_tui.cli.app as cli_app
 import cnn_tui.tui.app as tui_app
 from cnn_tui.cli import cli
 
@@ -35,6 +39,7 @@ class _CleanApp(_CrashedApp):
 
 
 def test_quiz_exit_status_is_the_apps_return_code(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli_app, "terminal_problem", lambda: None)
     monkeypatch.setattr(tui_app, "CnnTuiApp", _CrashedApp)
     r = run("quiz", "--data-dir", str(tmp_path))
     assert r.exit_code == 1
@@ -56,6 +61,7 @@ def test_negative_seed_is_a_one_line_usage_error(monkeypatch):
 
 
 def test_seed_zero_is_still_fine(monkeypatch):
+    monkeypatch.setattr(cli_app, "terminal_problem", lambda: None)
     _CrashedApp.seen.clear()
     monkeypatch.setattr(tui_app, "CnnTuiApp", _CleanApp)
     r = run("quiz", "--random", "--seed", "0")
@@ -106,3 +112,15 @@ def test_unknown_start_on_the_command_line_is_one_line_exit_2(tmp_path):
     assert r.exit_code == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "'cnn-tui puzzles list'" in lines[0]
+
+
+# --- a folder name the system refuses (too long) is one short line, not a traceback -------------
+def test_a_folder_name_too_long_for_the_system_is_one_short_line(tmp_path):
+    long_name = "p" * 5000
+    for args in (("puzzles", "check", long_name), ("puzzles", "list", long_name),
+                 ("quiz", "--puzzles", long_name, "--data-dir", str(tmp_path))):
+        r = run(*args)
+        assert r.exit_code == 2, (args, r.output[-300:])
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and "File name too long" in lines[0], lines
+        assert "p" * 200 not in lines[0]

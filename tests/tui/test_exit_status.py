@@ -1,5 +1,8 @@
 """The lesson's exit status follows the app: 0 after a normal quit, 1 after a crash.
 
+CliRunner gives the command no terminal, so each test says there is one
+(``cnn_tui.cli.app.terminal_problem`` -> None); tests/test_no_terminal.py tests that check.
+
 Expected values come from hand calculation (worked in the comments) or tests/golden/lecture.toml.
 """
 
@@ -8,10 +11,17 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+import cnn_tui.cli.app as cli_app
 from cnn_tui.cli import cli
 from cnn_tui.tui.app import CnnTuiApp
 
 pytestmark = pytest.mark.app   # these run the real app headless
+
+
+@pytest.fixture(autouse=True)
+def a_terminal(monkeypatch):
+    """CliRunner's stdin is no terminal: these tests stand in for one."""
+    monkeypatch.setattr(cli_app, "terminal_problem", lambda: None)
 
 
 def test_lesson_exit_code_follows_a_crashed_app(monkeypatch):

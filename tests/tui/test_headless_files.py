@@ -156,6 +156,7 @@ def test_run_passes_data_dir_to_the_quiz_in_a_terminal(tmp_path, monkeypatch):
         seen["start"] = self.start
 
     monkeypatch.setattr(CnnTuiApp, "run", fake_run)
+    monkeypatch.setattr("cnn_tui.cli.app.terminal_problem", lambda: None)  # CliRunner: no tty
     r = CliRunner().invoke(cli, ["run", "--screen", "quiz", "--data-dir", str(tmp_path)],
                            prog_name="cnn-tui")
     assert r.exit_code == 0, r.output
@@ -168,3 +169,17 @@ def test_run_headless_honours_a_callers_data_dir(tmp_path, monkeypatch, capsys):
     code, out, _ = headless(capsys, screen="quiz", keys="n",
                             app_kwargs={"quiz_options": QuizOptions(data_dir=str(tmp_path / "d"))})
     assert code == 0 and (tmp_path / "d" / "progress.json").is_file()
+
+
+def test_script_from_dev_stdin_and_a_bom():
+    """The script is read through files.read_text_limited: a pipe (@/dev/stdin style) works,
+    and a UTF-8 byte-order mark at its start is dropped."""
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-m", "cnn_tui", "run", "--headless", "--screen",
+                        "convolution", "--script", "/dev/stdin"],
+                       input="\ufeffpress right\nexpect 1/49 filled\n", capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "1/49 filled" in p.stdout and p.stderr == ""
