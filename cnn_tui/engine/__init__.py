@@ -2,13 +2,16 @@
 
 Convolution and pooling over 1-3 spatial axes with batch and channels, small layers, the
 lecture's vote layer, window traces and lecture-style number formatting. Every forward has its
-backward beside it.
+backward beside it. ``net`` builds trainable networks from a spec string, ``optim`` trains them.
 """
 
 from .conv import conv, conv_backward, conv_single, geometry, pad, windows
 from .fmt import format_number, format_value, fraction, lecture, matrix_style, truncate
 from .layers import (dense, dense_backward, flatten, flatten_backward, predict, relu,
                      relu_backward, softmax, softmax_backward, vote, vote_backward, vote_weights)
+from .loss import softmax_cross_entropy
+from .net import LayerSpec, LayerSummary, ModelFileError, Network, parse_spec
+from .optim import SGD, Adam, Optimizer
 from .params import LayerCount, conv_params, dense_layers, dense_params
 from .pipeline import PipelineResult, run_pipeline
 from .pool import (avg_pool, avg_pool_backward, max_pool, max_pool_backward, pool, pool_geometry,
@@ -17,6 +20,8 @@ from .shapes import EngineError, conv_output_size, pool_output_size
 from .trace import PoolTrace, WindowTrace, conv_trace, pool_trace
 
 __all__ = [
+    "SGD", "Adam", "LayerSpec", "LayerSummary", "ModelFileError", "Network", "Optimizer",
+    "parse_spec", "softmax_cross_entropy",
     "EngineError", "LayerCount", "PipelineResult", "PoolTrace", "WindowTrace", "avg_pool",
     "avg_pool_backward", "conv", "conv_backward", "conv_output_size", "conv_params", "conv_single",
     "conv_trace", "dense", "dense_backward", "dense_layers", "dense_params", "flatten",
