@@ -112,7 +112,7 @@ def read_text_limited(path: str | os.PathLike, *, what: str = "file",
             except BlockingIOError:
                 continue
             if not chunk:
-                if fifo and first and not data:
+                if fifo and not anonymous and first and not data:
                     raise FileRefused(f"no program is writing to the pipe {name!r}; start the "
                                       "writer first, or give a regular file")
                 break

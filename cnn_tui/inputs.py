@@ -130,14 +130,16 @@ _VALUE_SEP = re.compile(r"[,\s]+")
 def _rows(text: str, what: str) -> list[list[str]]:
     """The rows of ``text`` as lists of tokens.
 
-    Rows are separated by ``;`` or new lines; ``#`` starts a comment. A ``;`` at the end of a
+    Rows are separated by ``;`` or new lines (``\n``, ``\r\n`` or ``\r``); ``#`` starts a
+    comment. A ``;`` at the end of a
     line, comment lines and empty rows before the first row or after the last are ignored; an
     empty row between two rows (``1 2;;3 4``, a blank line or a line starting with ``;``) is
     refused.
     """
     rows: list[list[str]] = []
     gap = False                      # an empty row seen since the last row
-    for line in text.split("\n"):
+    # Lines end in \n, \r\n or a lone \r (old Mac files): a \r never joins two rows.
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         body = line.split(_COMMENT, 1)[0]
         if not body.strip():
             if _COMMENT not in line:

@@ -226,8 +226,17 @@ def test_json_of_a_large_result_is_written_and_matches_json_dumps():
     assert out["output"][0][262_144] == 1.0
     r = run("convolve", "--input", "0 1 2; 3 4 5; 6 7 8", "--kernel", "0 1; 2 3", "--json",
             "--padding", "1", "--pad-value", "-1/3")
-    want = json.dumps({"output": json.loads(r.stdout)["output"], "shape": [4, 4]})
-    assert r.stdout == want + "\n"                  # exactly what json.dumps writes
+    got = json.loads(r.stdout)
+    # A plain loop: the 3x3 input padded by one ring of -1/3, the 2x2 kernel summed over.
+    pv = -1 / 3
+    padded = [[pv] * 5] + [[pv, *(float(3 * r + c) for c in range(3)), pv] for r in range(3)] \
+        + [[pv] * 5]
+    k = [[0, 1], [2, 3]]
+    want = [[sum(padded[r + i][c + j] * k[i][j] for i in range(2) for j in range(2))
+             for c in range(4)] for r in range(4)]
+    assert got["shape"] == [4, 4]
+    assert all(abs(a - b) < 1e-12 for ra, rb in zip(got["output"], want) for a, b in zip(ra, rb))
+    assert r.stdout == json.dumps(got) + "\n"      # written exactly as json.dumps writes it
 
 
 def test_the_padded_input_cap_still_comes_from_the_engine():

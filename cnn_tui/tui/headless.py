@@ -10,7 +10,7 @@ same bindings and actions as in a terminal. A script holds one action per line::
     svg out.svg             save an SVG screenshot
 
 ``#`` starts a comment. Bad lines, unknown screens, unknown key names (``rigth``), more than
-:data:`MAX_KEYS` key presses and bad sizes are reported in one line on stderr with exit status 2,
+:data:`MAX_KEYS` key presses or :data:`MAX_OTHER_ACTIONS` other actions, and bad sizes are reported in one line on stderr with exit status 2,
 before the app starts. The script is read through :func:`cnn_tui.files.read_text_limited` (at
 most 1 MB; a device or a named pipe nobody writes to is refused).
 """
@@ -22,6 +22,7 @@ import dataclasses
 import functools
 import os
 import re
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ MIN_SIZE, MAX_SIZE = (10, 5), (1000, 500)
 # Key presses in one run (--keys, 'press' and 'type' together). Textual's pilot takes about 80 ms
 # a key, so 1,000 keys run for a minute or two; far more would look like a hang.
 MAX_KEYS = 1_000
+MAX_OTHER_ACTIONS = 200        # expect, snapshot and svg lines of one run (each svg takes ~25 ms)
 KEY_EXAMPLES = "right, left, space, n, question_mark, ctrl+p"
 
 
@@ -256,6 +258,21 @@ def _check_svg_path(path: str, where: str) -> None:
     if os.path.isdir(path):
         raise HeadlessError(f"{where}: cannot write the SVG {name}: it is a folder; "
                             "give a file name such as out.svg")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:                      # a name too long for the system, a loop of links
+        raise HeadlessError(f"{where}: cannot write the SVG {name}: "
+                            f"{exc.strerror or type(exc).__name__}") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise HeadlessError(f"{where}: cannot write the SVG {name}: it is a device, a pipe or "
+                            "another special file, not a regular file; give a file name such as "
+                            "out.svg")
+    base = os.path.basename(path)
+    if len(os.fsencode(base)) > 255:
+        raise HeadlessError(f"{where}: cannot write the SVG {name}: the file name is longer "
+                            "than 255 bytes")
     directory = os.path.dirname(os.path.abspath(path))
     folder = shown_path(directory)
     if not os.path.exists(directory):
@@ -356,6 +373,10 @@ def run_headless(screen: str, size: tuple[int, int], keys: str | None, script: s
         if presses > MAX_KEYS:
             raise HeadlessError(f"too many key presses: {presses:,} (--keys, 'press' and 'type' "
                                 f"together); a headless run presses at most {MAX_KEYS:,}")
+        others = sum(1 for st in steps if st.action not in ("press", "type"))
+        if others > MAX_OTHER_ACTIONS:
+            raise HeadlessError(f"too many expect, snapshot and svg lines: {others:,}; a "
+                                f"headless run takes at most {MAX_OTHER_ACTIONS:,}")
         for st in steps:
             if st.action == "svg":
                 _check_svg_path(st.arg, f"{os.path.basename(script or '')} line {st.line}")
