@@ -13,8 +13,12 @@ that small interface, so each learner can have a store of their own. Today's sto
   renamed or removed puzzle never breaks the quiz (and comes back if the puzzle does).
 * A damaged file is moved aside as ``progress.json.damaged-<timestamp>`` and the quiz starts
   fresh; :attr:`Progress.notice` says so. The file is read through
-  :func:`cnn_tui.files.read_text_limited`: one that is too large (over 1 MB), nested too deeply,
-  not UTF-8, or not a file at all counts as damaged.
+  :func:`cnn_tui.quiz.regular.read_regular`: one that is too large (over 1 MB, known from its
+  size before it is opened), nested too deeply or not UTF-8 counts as damaged.
+* Only a regular file (or a link to one) is ever opened, moved or written over. Anything else
+  at that path (a folder, a device such as a link to ``/dev/tty``, a named pipe, a socket) is
+  never opened, read, waited on, moved or replaced: loading leaves it as it is and starts fresh
+  with a notice, and saving refuses with an ``OSError`` (the quiz's usual save-error message).
 * A write killed half-way leaves a temporary file (``.progress-*.tmp``) behind; the next save
   removes such files once they are a minute old (younger ones may be another sitting's write in
   progress). Only regular files with exactly that prefix and suffix are touched.
@@ -30,7 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from cnn_tui.files import TEMP_SUFFIX, FileRefused, read_text_limited, write_atomic
+from cnn_tui.files import MAX_TEXT_BYTES, TEMP_SUFFIX, FileRefused, write_atomic
+
+from .regular import NotRegular, check_regular, decode, kind_of, read_regular
 
 FILENAME = "progress.json"
 VERSION = 1
@@ -180,10 +186,9 @@ class FileProgressStore:
         return str(self.directory)
 
     def _read(self) -> str:
-        """The file's text (at most 1 MB; a named pipe is refused at once, never waited on)."""
-        if stat.S_ISFIFO(os.stat(self.path).st_mode):
-            raise FileRefused(f"the progress file {str(self.path)!r} is a named pipe, not a file")
-        return read_text_limited(self.path, what="progress file")
+        """The file's text: at most 1 MB of a regular file. Anything else is refused with
+        :class:`~cnn_tui.quiz.regular.NotRegular` before it is opened (never waited on)."""
+        return decode(read_regular(self.path, what="progress file", limit=MAX_TEXT_BYTES))
 
     @staticmethod
     def _parse(text: str) -> tuple[dict[str, Record], str | None]:
@@ -204,7 +209,10 @@ class FileProgressStore:
             text = self._read()
         except FileNotFoundError:
             return prog
-        except FileRefused as exc:  # too large, a folder, a device, a pipe: one sentence
+        except NotRegular as exc:  # a folder, a device, a pipe, a socket: never touched
+            prog.notice = self._left_alone(exc.kind)
+            return prog
+        except FileRefused as exc:  # too large: one sentence
             prog.notice = self._set_aside(f"could not be read ({exc})")
             return prog
         except (OSError, UnicodeDecodeError) as exc:
@@ -216,8 +224,21 @@ class FileProgressStore:
             prog.notice = self._set_aside("was damaged")
         return prog
 
+    def _left_alone(self, kind: str) -> str:
+        """The notice for a path that holds something other than a regular file."""
+        return (f"Your progress file {str(self.path)!r} is {kind}, not a file; it was left as "
+                f"it is, and the quiz starts fresh without saving (move it out of the way to "
+                f"keep your progress).")
+
     def _set_aside(self, why: str) -> str:
-        """Move the file aside; return the notice that says so."""
+        """Move the file aside; return the notice that says so. Only a regular file (or a link,
+        which is moved itself, never what it points to) is moved: anything else is left alone."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except OSError:
+            mode = None  # a link that leads nowhere (a loop, say): only the link can be moved
+        if mode is not None and not stat.S_ISREG(mode):
+            return self._left_alone(kind_of(mode))
         stamp = time.strftime("%Y%m%d-%H%M%S")
         target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
         n = 1
@@ -262,9 +283,21 @@ class FileProgressStore:
         except OSError:
             pass  # cleaning up is a courtesy; the save itself reports real trouble
 
+    def _check_not_special(self) -> None:
+        """Refuse (:class:`~cnn_tui.quiz.regular.NotRegular`, an ``OSError``) to write over
+        anything at the progress file's path that is not a regular file (links followed)."""
+        try:
+            check_regular(self.path, "progress file")
+        except NotRegular as exc:
+            raise NotRegular(f"{exc}; progress is never written over it", exc.kind) from None
+        except OSError:
+            pass  # missing (or unreadable): the write itself says what is wrong, if anything
+
     def save(self, progress: Progress) -> None:
         """Merge with the file on disk (two quiz windows at once lose nothing), then write
-        atomically: a temporary file in the same folder, synced, then ``os.replace``."""
+        atomically: a temporary file in the same folder, synced, then ``os.replace``. Refuses
+        (``OSError``) when the path holds something other than a regular file."""
+        self._check_not_special()
         disk = self._on_disk()
         if disk:
             progress.merge(disk)

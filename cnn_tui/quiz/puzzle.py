@@ -7,9 +7,11 @@ the engine's answer grid, which cells the learner fills in, and a way to explain
 the engine's trace. Every problem raises :class:`PuzzleError` with one sentence saying what is
 wrong, quoting at most a short prefix of a bad value.
 
-Files are read through :func:`cnn_tui.files.read_text_limited` (at most 1 MB; folders, devices
-and named pipes are refused), and :func:`load_dir` reads at most :data:`MAX_PUZZLE_FILES` files:
-whatever is in a puzzle folder, checking it takes bounded time and memory.
+Files are read through :func:`cnn_tui.quiz.regular.read_regular`: anything but a regular file
+(a folder, a device such as a terminal, a named pipe, a socket) is refused before it is opened,
+and so is a file over :data:`MAX_PUZZLE_BYTES`, from its size. :func:`load_dir` reads at most
+:data:`MAX_PUZZLE_FILES` files and at most :data:`MAX_FOLDER_BYTES` bytes in all: whatever is in
+a puzzle folder, checking it takes bounded time and memory.
 """
 
 from __future__ import annotations
@@ -26,17 +28,32 @@ from pathlib import Path
 import numpy as np
 
 from cnn_tui.engine import format_number
-from cnn_tui.files import FileRefused, read_text_limited
+from cnn_tui.files import FileRefused
 
 from .grade import accepts
 from .kinds import BY_NAME, NAMES, Shown
 from .readers import (MAX_ID_CHARS, MAX_ORDER, PuzzleError, _check_answer_cells, _key, _need,
                       _number, _show)
+from .regular import OverBudget, decode, read_regular
 
 STYLES = ("lecture", "fraction", "number")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 MAX_PUZZLE_FILES = 1_000      # puzzle files (*.toml) in one folder; more is the wrong folder
+MAX_PUZZLE_BYTES = 64 * 1024  # one puzzle file (the bundled ones are under 3 KB)
+MAX_FOLDER_BYTES = 4 * 1024 * 1024  # all the puzzle files of one folder read, in all
+MAX_LINE_DOTS = 100           # dots that may join dotted keys on one line (see _check_dotted_keys)
+
+# Python's TOML reader takes time growing with the square of a dotted key's parts (a 64 KB key
+# a.a.a... takes some 20 seconds): the dots that could join the parts of keys are counted on
+# each line first, and a line with more than MAX_LINE_DOTS is refused before the TOML reader
+# sees it. Counted are the dots next to a quote ("a"."b") and those of a chain of names joined
+# by dots holding two dots or more (a.b.c); a lone dot between two names, as in 0.55, is not.
+# A key of P parts has at least (P - 1) / 3 of its dots counted (a chain a.b of one dot that is
+# part of a longer key lies next to a dot beside a quote), so no key read has more than
+# 3 * MAX_LINE_DOTS + 1 parts, and reading costs a bounded time per byte.
+_NAME_RUN = re.compile(r"[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*")
+_QUOTE_DOT = re.compile(r"[\"'][ \t]*\.|\.(?=[ \t]*[\"'])")
 
 COMMON = {"id", "title", "order", "question", "hints", "kind", "answer", "cells", "style",
           "show_given"}
@@ -216,18 +233,56 @@ def _build(spec: dict, path: Path | None) -> Puzzle:
 
 
 def load_file(path: Path) -> Puzzle:
-    """Read, parse and build one puzzle file; every problem is a :class:`PuzzleError`."""
+    """Read, parse and build one puzzle file; every problem is a :class:`PuzzleError`.
+
+    Only a regular file (or a link to one) of at most :data:`MAX_PUZZLE_BYTES` bytes is read;
+    anything else (a folder, a device such as a terminal, a named pipe, a socket, a larger file)
+    is refused before it is opened.
+    """
+    return _parse(_read(path), path)
+
+
+def _read(path: Path, budget: int | None = None) -> bytes:
+    """The bytes of a puzzle file (see :func:`load_file`); with ``budget``,
+    :class:`~cnn_tui.quiz.regular.OverBudget` when the file holds more than ``budget`` bytes."""
     try:
-        if stat.S_ISFIFO(os.stat(path).st_mode):
-            # read_text_limited would wait a moment for a writer; a puzzle is never a pipe.
-            raise PuzzleError("this is a named pipe, not a puzzle file")
-        text = read_text_limited(path, what="puzzle file")
+        return read_regular(path, what="puzzle file", limit=MAX_PUZZLE_BYTES, budget=budget)
     except FileRefused as exc:
         raise PuzzleError(str(exc)) from None
-    except UnicodeDecodeError:
-        raise PuzzleError("not valid TOML: the file is not UTF-8 text") from None
     except OSError as exc:
         raise PuzzleError(f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _joining_dots(line: str) -> int:
+    """At least the number of dots joining the parts of dotted keys on ``line`` (see
+    :data:`MAX_LINE_DOTS`); dots in numbers such as 0.55 are not counted."""
+    if "." not in line:
+        return 0
+    dots = len(_QUOTE_DOT.findall(line))
+    for run in _NAME_RUN.findall(line):
+        n = run.count(".")
+        if n >= 2:
+            dots += n
+    return dots
+
+
+def _check_dotted_keys(text: str) -> None:
+    """Refuse a puzzle with a line of more than :data:`MAX_LINE_DOTS` joining dots, before
+    the TOML reader spends a long time on it."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if _joining_dots(line) > MAX_LINE_DOTS:
+            raise PuzzleError(f"not readable: line {number:,} joins more than {MAX_LINE_DOTS} "
+                              f"names with dots (as in a.b.c); a puzzle needs no such keys, and "
+                              f"reading them takes too long")
+
+
+def _parse(data: bytes, path: Path) -> Puzzle:
+    """Decode, parse and build the bytes of the puzzle file ``path``."""
+    try:
+        text = decode(data)
+    except UnicodeDecodeError:
+        raise PuzzleError("not valid TOML: the file is not UTF-8 text") from None
+    _check_dotted_keys(text)
     try:
         spec = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -272,11 +327,28 @@ def _toml_files(directory: Path) -> list[Path] | None:
     return [directory / n for n in sorted(names)]
 
 
+def _bytes_to_read(files: list[Path]) -> int:
+    """How many bytes reading ``files`` would take, from their sizes alone (nothing is opened):
+    the regular files of at most :data:`MAX_PUZZLE_BYTES` bytes; the others are refused unread."""
+    total = 0
+    for f in files:
+        try:
+            st = os.stat(f)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_PUZZLE_BYTES:
+            total += st.st_size
+    return total
+
+
 def load_dir(directory: Path) -> Curriculum:
     """Read every ``*.toml`` in ``directory``; bad files become problems, the rest puzzles.
 
-    A folder of more than :data:`MAX_PUZZLE_FILES` puzzle files is one problem and no puzzles:
-    it is almost surely the wrong folder, and which files to take from it would be a guess.
+    A folder of more than :data:`MAX_PUZZLE_FILES` puzzle files, or whose puzzle files hold
+    more than :data:`MAX_FOLDER_BYTES` bytes in all, is one problem and no puzzles: it is almost
+    surely the wrong folder, and which files to take from it would be a guess. The sizes are
+    added up before any file is read, and the bytes actually read are counted too (a file may
+    grow meanwhile): at most :data:`MAX_FOLDER_BYTES` bytes are read from one folder.
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -289,15 +361,25 @@ def load_dir(directory: Path) -> Curriculum:
         too_many = (f"more than {MAX_PUZZLE_FILES:,} puzzle files (*.toml) in this folder; the "
                     f"quiz reads at most {MAX_PUZZLE_FILES:,}")
         return Curriculum([], [(str(directory), too_many)])
+    too_big = [(str(directory), (f"the puzzle files (*.toml) in this folder hold more than "
+                                 f"{MAX_FOLDER_BYTES:,} bytes in all; the quiz reads at most "
+                                 f"{MAX_FOLDER_BYTES:,} bytes of puzzles from one folder"))]
+    if _bytes_to_read(files) > MAX_FOLDER_BYTES:
+        return Curriculum([], too_big)
     puzzles, problems = [], []
     if not files:
         problems.append((str(directory), "no puzzle files (*.toml) in this folder"))
     seen: dict[str, str] = {}
     orders: dict[int, str] = {}
+    left = MAX_FOLDER_BYTES
     for f in files:
         name = _name(f.name)
         try:
-            p = load_file(f)
+            data = _read(f, budget=left)
+            left -= len(data)
+            p = _parse(data, f)
+        except OverBudget:
+            return Curriculum([], too_big)
         except PuzzleError as exc:
             problems.append((name, str(exc)))
             continue

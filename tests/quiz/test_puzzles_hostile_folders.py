@@ -1,6 +1,7 @@
-"""Hostile puzzle folders: a named pipe, a device, a folder or a file over 1 MB called ``*.toml``
-is a problem line, read without waiting and without reading it whole; a folder of more than
-1,000 puzzle files is one problem."""
+"""Hostile puzzle folders: a named pipe, a device, a socket, a folder or a file over 64 KB called
+``*.toml`` is a problem line, refused before it is opened (so never waited on); a folder of more
+than 1,000 puzzle files is one problem. (The 4 MB budget of a whole folder and the dotted-key
+limit: test_puzzles_folder_budget.py; terminals: test_quiz_special_files.py.)"""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import os
 
 import pytest
 from click.testing import CliRunner
+from unopened import forbid_opening
 
 from cnn_tui.cli import cli
-from cnn_tui.files import MAX_TEXT_BYTES
 from cnn_tui.quiz import puzzle as puzzle_mod
-from cnn_tui.quiz.puzzle import MAX_PUZZLE_FILES, PuzzleError, load_dir, load_file
+from cnn_tui.quiz.puzzle import (MAX_PUZZLE_BYTES, MAX_PUZZLE_FILES, PuzzleError, load_dir,
+                                 load_file)
 
 GOOD = '''id = "{id}"
 title = "Practice"
@@ -37,19 +39,27 @@ def check(folder):
     return r
 
 
-def test_a_named_pipe_without_a_writer_is_a_problem_not_a_hang(tmp_path):
-    os.mkfifo(good_folder(tmp_path) / "pipe.toml")
+def test_a_named_pipe_without_a_writer_is_a_problem_not_a_hang(tmp_path, monkeypatch):
+    pipe = good_folder(tmp_path) / "pipe.toml"
+    os.mkfifo(pipe)
+    attempts = forbid_opening(monkeypatch, pipe)   # opening it plainly would wait for a writer
     cur = load_dir(tmp_path)
+    assert attempts == []
     assert [p.id for p in cur.puzzles] == ["ok"]
-    assert cur.problems == [("pipe.toml", "this is a named pipe, not a puzzle file")]
+    assert cur.problems == [("pipe.toml", f"the puzzle file {str(pipe)!r} is a named pipe, not "
+                                          "a file")]
 
 
-def test_a_device_is_a_problem_and_is_never_read(tmp_path):
-    (good_folder(tmp_path) / "zero.toml").symlink_to("/dev/zero")
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_a_problem_and_is_never_opened(tmp_path, monkeypatch, device):
+    link = good_folder(tmp_path) / "dev.toml"
+    link.symlink_to(device)
+    attempts = forbid_opening(monkeypatch, link)
     cur = load_dir(tmp_path)
+    assert attempts == []
     assert [p.id for p in cur.puzzles] == ["ok"]
-    assert cur.problems == [("zero.toml", f"the puzzle file {str(tmp_path / 'zero.toml')!r} is "
-                                          "a device, not a file; give a text file")]
+    assert cur.problems == [("dev.toml", f"the puzzle file {str(link)!r} is a device, not a "
+                                         "file")]
 
 
 def test_a_folder_named_toml_is_a_problem(tmp_path):
@@ -60,26 +70,26 @@ def test_a_folder_named_toml_is_a_problem(tmp_path):
         f"sub.toml: the puzzle file {str(tmp_path / 'sub.toml')!r} is a folder, not a file"]
 
 
+def test_the_limit_of_one_file_is_64_kb():
+    assert MAX_PUZZLE_BYTES == 65_536
+
+
 def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
     big = good_folder(tmp_path) / "big.toml"
-    with open(big, "wb") as fh:             # sparse: no megabytes written, none to be read
-        fh.truncate(MAX_TEXT_BYTES + 1)
-    real_open = os.open
-
-    def guarded_open(path, *a, **k):
-        assert os.fspath(path) != str(big), "the oversized file was opened"
-        return real_open(path, *a, **k)
-
-    monkeypatch.setattr(os, "open", guarded_open)
+    with open(big, "wb") as fh:             # sparse: nothing written, nothing to be read
+        fh.truncate(65_537)
+    attempts = forbid_opening(monkeypatch, big)
     cur = load_dir(tmp_path)
+    assert attempts == []
     assert [p.id for p in cur.puzzles] == ["ok"]
-    assert cur.problems == [("big.toml", f"the puzzle file {str(big)!r} is 1,000,001 bytes; the "
-                                         "limit is 1,000,000 bytes")]
+    assert cur.problems == [("big.toml", f"the puzzle file {str(big)!r} is 65,537 bytes; the "
+                                         "limit is 65,536 bytes")]
 
 
 def test_a_file_at_the_limit_is_read(tmp_path):
     text = GOOD.format(id="ok", order=1)
-    padded = text + "#" * (MAX_TEXT_BYTES - len(text) - 1) + "\n"
+    padded = text + "#" * (65_536 - len(text) - 1) + "\n"
+    assert len(padded.encode()) == 65_536
     (tmp_path / "ok.toml").write_text(padded, encoding="utf-8")
     assert [p.id for p in load_dir(tmp_path).puzzles] == ["ok"]
 
@@ -107,7 +117,8 @@ def test_a_file_name_that_would_break_the_line_is_quoted(tmp_path):
 def test_load_file_turns_every_refusal_into_a_puzzle_error(tmp_path):
     os.mkfifo(tmp_path / "p.toml")
     (tmp_path / "d.toml").mkdir()
-    for name in ("p.toml", "d.toml", "missing.toml"):
+    (tmp_path / "z.toml").symlink_to("/dev/zero")
+    for name in ("p.toml", "d.toml", "z.toml", "missing.toml"):
         with pytest.raises(PuzzleError) as e:
             load_file(tmp_path / name)
         assert "\n" not in str(e.value)
@@ -122,7 +133,7 @@ def test_a_folder_of_more_than_1000_puzzle_files_is_one_problem(tmp_path, monkey
     assert MAX_PUZZLE_FILES == 1_000
     _many(tmp_path, MAX_PUZZLE_FILES + 1)
     read = []
-    monkeypatch.setattr(puzzle_mod, "load_file", lambda path: read.append(path))
+    monkeypatch.setattr(puzzle_mod, "_read", lambda path, budget=None: read.append(path))
     cur = load_dir(tmp_path)
     assert read == []                      # not one file was read
     assert cur.puzzles == []

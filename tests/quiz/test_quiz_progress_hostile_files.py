@@ -1,14 +1,18 @@
-"""A progress file that is nested thousands deep, too large, not a file, or full of huge numbers
-is set aside like any damaged file; temporary files left by a killed write are cleaned up on the
-next save (only ours, only files, only stale ones, never the progress file)."""
+"""A progress file that is nested thousands deep, too large or full of huge numbers is set aside
+like any damaged file; one that is not a file at all (a folder, a named pipe; devices and
+terminals: test_quiz_special_files.py) is left as it is, unopened, and the quiz starts fresh.
+Temporary files left by a killed write are cleaned up on the next save (only ours, only files,
+only stale ones, never the progress file)."""
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import time
 
 import pytest
+from unopened import forbid_opening
 
 from cnn_tui.files import MAX_TEXT_BYTES, TEMP_SUFFIX
 from cnn_tui.quiz import progress as progress_mod
@@ -63,20 +67,29 @@ def test_a_progress_file_over_the_limit_is_set_aside_unread(tmp_path, monkeypatc
     assert aside(tmp_path)[0].stat().st_size == MAX_TEXT_BYTES + 1
 
 
-def test_a_named_pipe_is_set_aside_without_waiting(tmp_path):
+def assert_left_alone(tmp_path, prog, kind: str):
+    assert prog.records == {} and prog.current is None
+    assert prog.notice == (f"Your progress file {str(tmp_path / FILENAME)!r} is {kind}, not a "
+                           "file; it was left as it is, and the quiz starts fresh without "
+                           "saving (move it out of the way to keep your progress).")
+    assert aside(tmp_path) == []
+
+
+def test_a_named_pipe_is_left_alone_without_waiting(tmp_path, monkeypatch):
     os.mkfifo(tmp_path / FILENAME)
+    attempts = forbid_opening(monkeypatch, tmp_path / FILENAME)
     prog = Progress.load(tmp_path)
-    assert_set_aside(tmp_path, prog)
-    assert "is a named pipe, not a file" in prog.notice
+    assert attempts == []
+    assert_left_alone(tmp_path, prog, "a named pipe")
+    assert stat.S_ISFIFO(os.lstat(tmp_path / FILENAME).st_mode)
 
 
-def test_a_folder_named_progress_json_is_set_aside(tmp_path):
+def test_a_folder_named_progress_json_is_left_alone(tmp_path):
     (tmp_path / FILENAME).mkdir()
     (tmp_path / FILENAME / "keep.txt").write_text("mine", encoding="utf-8")
     prog = Progress.load(tmp_path)
-    assert_set_aside(tmp_path, prog)
-    assert "is a folder, not a file" in prog.notice
-    assert (aside(tmp_path)[0] / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert_left_alone(tmp_path, prog, "a folder")
+    assert (tmp_path / FILENAME / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
 @pytest.mark.parametrize("content", [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnn_tui.engine import conv_output_size, pool_output_size
+from cnn_tui.engine import conv_output_size, pool_geometry, pool_output_size
 
 from ..readers import MAX_SIZE, PuzzleError, _check_answer_cells, _engine, _int, _show, _whole
 from .base import Built, Generator, Kind, indefinite_article
@@ -36,18 +36,50 @@ def build(spec: dict) -> Built:
     if of == "conv":
         vals = [_engine(conv_output_size, n, k, s, p, p, d) for s in strides]
     else:
-        vals = [_engine(pool_output_size, n, k, s, p, p, d, ceil_mode) for s in strides]
+        vals = _pool_sizes(n, k, strides, p, d, ceil_mode)
     span = d * (k - 1) + 1
-    rounding = "⌈" if of == "pool" and ceil_mode else "⌊"
-    close = "⌉" if rounding == "⌈" else "⌋"
+    rounds_up = of == "pool" and ceil_mode
+    rounding, close = ("⌈", "⌉") if rounds_up else ("⌊", "⌋")
 
     def explain(r: int, c: int) -> str:
         s = strides[c]
         pad = f" + 2×{p}" if p else ""
-        return f"{rounding}({n}{pad} − {span}) / {s}{close} + 1 = {vals[c]}"
+        head = f"{rounding}({n}{pad} − {span}) / {s}{close} + 1"
+        if not rounds_up:
+            return f"{head} = {vals[c]}"
+        # Ceil mode (PyTorch's rule, as the engine's pool_output_size): one window fewer when
+        # the last one would start past the input and its leading padding.
+        counted = -((span - (n + 2 * p)) // s) + 1       # the ceiling above, exactly
+        if counted == vals[c]:
+            return f"{head} = {vals[c]}"
+        start = (counted - 1) * s                      # in the padded input
+        where = ("in the padding" if start < n + 2 * p else
+                 "past the padded input" if p else "past the input")
+        return f"{head} = {counted}, minus 1: the last window would start {where} = {vals[c]}"
 
     return Built([], np.array([vals], dtype=float), explain, [f"stride {s}" for s in strides],
                  None)
+
+
+MAX_TAPS = 10_000      # outputs x window taps of dilated poolings the engine checks one by one
+
+
+def _pool_sizes(n: int, k: int, strides: list[int], p: int, d: int,
+                ceil_mode: bool) -> list[int]:
+    """The pooled length for each stride, from the engine's pooling geometry, so the settings
+    ``max_pool`` itself refuses (padding over half the window, dilated windows that miss the
+    input) are refused here too.
+
+    With dilation the geometry checks every tap of every window, a table of outputs x window
+    values, so such settings are first sized with :func:`pool_output_size` and refused beyond
+    :data:`MAX_TAPS` taps for all the strides together (no puzzle comes near)."""
+    if d > 1:
+        taps = sum(_engine(pool_output_size, n, k, s, p, p, d, ceil_mode) * k for s in strides)
+        if taps > MAX_TAPS:
+            raise PuzzleError(f"a dilated pooling this large is too much to check: its windows "
+                              f"have {taps:,} taps in all, more than {MAX_TAPS:,}; use smaller "
+                              f"numbers")
+    return [_engine(pool_geometry, (n,), k, s, p, ceil_mode, d).out_shape[0] for s in strides]
 
 
 # --- random puzzles ----------------------------------------------------------------------------
