@@ -29,7 +29,8 @@ def test_curriculum_is_complete_and_clean():
     assert len(CUR.puzzles) >= 24
     assert [p.order for p in CUR.puzzles] == sorted(p.order for p in CUR.puzzles)
     kinds = {p.kind for p in CUR.puzzles}
-    assert kinds == {"conv", "relu", "pool", "output_size", "params", "vote"}
+    assert kinds == {"conv", "relu", "pool", "output_size", "params", "vote",
+                     "shape_chain", "softmax"}
     assert all(p.hints and all(h.strip() for h in p.hints) for p in CUR.puzzles)
 
 

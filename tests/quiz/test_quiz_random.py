@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -26,7 +27,8 @@ def test_same_seed_same_puzzles():
 def test_every_kind_appears():
     ps = random_puzzles(1)
     assert len(ps) == len(GENERATORS)
-    assert {p.kind for p in ps} == {"conv", "relu", "pool", "output_size", "params", "vote"}
+    assert {p.kind for p in ps} == {"conv", "relu", "pool", "output_size", "params", "vote",
+                                     "shape_chain", "softmax"}
     assert len({p.id for p in random_puzzles(1, 25)}) == 25
 
 
@@ -81,5 +83,17 @@ def test_random_answers_match_plain_loops(seed):
             conv_layer = f * (3 * k * k + 1)                 # each filter: 3 x k x k, plus a bias
             assert p.col_labels == ["MLP", "conv"]
             assert p.answer.tolist() == [[float(dense), float(conv_layer)]]
+        elif p.kind == "softmax":
+            a, b = x[0]
+            ea, eb = math.exp(a), math.exp(b)
+            assert np.allclose(p.answer, [[ea / (ea + eb), eb / (ea + eb)]])
+        elif p.kind == "shape_chain":
+            m = re.search(r"(\d+)x\1 picture goes through a (\d+)x\2 convolution, a (\d+)x\3 ",
+                          p.question)
+            assert m, p.question
+            n, k1, k2 = (int(g) for g in m.groups())
+            a = n - k1 + 1
+            b = a - k2 + 1
+            assert p.answer.tolist() == [[float(a), float(b), float(b // 2)]]
         else:
             pytest.fail(f"no plain-loop check for random puzzle {p.title!r} (kind {p.kind})")

@@ -18,6 +18,8 @@ MODULES: tuple[str, ...] = (
     "output_size",
     "params",
     "vote",
+    "shape_chain",
+    "softmax",
 )
 
 KINDS: tuple[Kind, ...] = tuple(import_module(f"{__name__}.{m}").KIND for m in MODULES)
