@@ -4,7 +4,10 @@ Layout: inputs ``x`` are ``(N, C, *spatial)`` and weights ``w`` are ``(F, C, *ke
 two or three spatial axes. The forward pass copies a read-only strided view of the padded input
 into columns ``(C*K, n*P)`` (``K`` kernel pixels, ``P`` output pixels, ``n`` images of a cache-sized
 block), does one matrix product ``W (F, C*K) @ cols`` per block and transposes the result into
-``(N, F, *out)`` (see "the fast forward/backward core" below).
+``(N, F, *out)`` (see "the fast forward/backward core" below). When one image's columns would
+hold more than ``_TILE_VALUES`` (16,777,216) values, the image is worked through in tiles of
+output rows (and, for a kernel of millions of cells, of kernel rows), so the work arrays stay
+that small whatever the padding.
 
 ``mode="mean"`` divides by the number of elements of one filter (``C*K``): the lecture's
 "divide by the total number of pixels in the feature".
@@ -13,14 +16,25 @@ Dtypes: the result's dtype is NumPy's promotion of the input's and the kernel's 
 whole-number array counts as float64 (float32 with float32 stays float32, float32 with a float64
 kernel gives float64); the bias, the pad value and ``dout`` are converted to that dtype. Every
 gradient comes back in the dtype of the array it belongs to: ``dx`` in the input's, ``dw`` in the
-kernel's (both computed in the result's dtype).
+kernel's, ``db`` in the bias's when :func:`conv_backward` is given it (all computed in the
+result's dtype; without a bias ``db`` has the result's dtype).
 
 Size: an input, a kernel, a padded input or an output of more than ``MAX_CELLS`` values is
 refused with an :class:`EngineError` before anything is allocated, with or without padding.
+
+Work: a convolution of more than :data:`MAX_MULTIPLY_ADDS` (2,000,000,000) multiply-adds is
+refused the same way, before anything is allocated. The count is images x filters x output
+cells per map x channels x kernel cells (every output value sums channels x kernel cells
+products): a 100x100 kernel over a 700x700 input is 601 x 601 x 10,000 = 3,612,010,000 and is
+refused; the CLI's ``--padding 150`` over one pixel (202 x 202 x 10,000 = 408,040,000) is not.
+The limit is about ten seconds of NumPy for one filter (the column copies dominate) and far
+below what the 50M-value caps alone would let through (a 100x100 kernel over padding 1000:
+36 billion). The network trainer (:mod:`cnn_tui.engine.net`) has its own limits.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from itertools import product as _iproduct
@@ -32,6 +46,10 @@ from .shapes import (EngineError, as_padding, as_tuple, check_cells, check_dout,
                      conv_output_size, float_dtype)
 
 MODES = ("sum", "mean")
+
+# Work beyond this is a typing mistake, not an experiment (tens of seconds or more in NumPy):
+# a 100x100 kernel over a 700x700 input is 3.6 billion multiply-adds.
+MAX_MULTIPLY_ADDS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -136,8 +154,18 @@ def windows(xp: np.ndarray, g: ConvGeometry) -> np.ndarray:
 #
 # The batch is processed in blocks of about _BLOCK_BYTES of columns so that the column matrix
 # stays in cache between the copy and the GEMM (cache blocking; each block is fully vectorised).
+#
+# Tiles: when one image's column matrix (or its block of output, F rows of it) would hold more
+# than _TILE_VALUES values, the output is cut into boxes of whole output rows (or, when even one
+# row is too large, of rows of the next axis, and so on) and each box is a smaller convolution
+# over the slice of the padded input it reads. A single window of more than _TILE_VALUES values
+# (a kernel of millions of cells) is likewise cut into boxes of channels and kernel rows whose
+# results are added up. Every temporary then holds at most about _TILE_VALUES values, at any
+# padding; below the budget nothing is cut and the arithmetic is exactly the untiled one.
 _BLOCK_BYTES = 4 << 20
 _WASTE = 1.5  # use the full-width layout while it computes at most 50% extra outputs
+_TILE_VALUES = 1 << 24  # 16,777,216 values (128 MB of float64) in any one work array
+_SCATTER_PIXELS = 4096  # outputs per backward tile, so each of its K strided adds is large
 
 
 _SCRATCH = threading.local()
@@ -164,16 +192,37 @@ def _scratch(name: str, size: int, dtype) -> np.ndarray:
     return arr[:size]
 
 
+def _contiguous_strides(shape, itemsize: int) -> tuple[int, ...]:
+    strides, step = [], itemsize
+    for n in reversed(shape):
+        strides.append(step)
+        step *= n
+    return tuple(reversed(strides))
+
+
+def _matrix_view(a: np.ndarray, shape) -> np.ndarray | None:
+    """``a`` reshaped to ``shape`` without copying, or None when that needs a copy."""
+    return a.reshape(shape) if a.flags.c_contiguous else None
+
+
 class _Plan:
-    """How to lay out the columns of one convolution (shared by forward and backward)."""
+    """How to lay out the columns of one convolution (shared by forward and backward).
+
+    ``strides`` are the padded input's byte strides (C-contiguous when omitted): a tile is a
+    view into the whole padded input. The full-width layout needs each image's spatial part to
+    be contiguous (a tile of whole rows is; a tile of part of a row is not).
+    """
 
     __slots__ = ("g", "n", "c", "ck", "full", "spatial", "q", "length", "pcols", "offsets",
-                 "block", "p")
+                 "block", "p", "strides", "itemsize")
 
-    def __init__(self, xp_shape, g: ConvGeometry, itemsize: int):
+    def __init__(self, xp_shape, g: ConvGeometry, itemsize: int, strides=None):
         self.g = g
         self.n, self.c = xp_shape[:2]
         self.spatial = tuple(xp_shape[2:])
+        self.itemsize = itemsize
+        contiguous = _contiguous_strides(xp_shape, itemsize)
+        self.strides = contiguous if strides is None else tuple(strides)
         k = 1
         for v in g.kernel:
             k *= v
@@ -187,7 +236,9 @@ class _Plan:
             row[a] = row[a + 1] * self.spatial[a + 1]
         self.q = row[0] * self.spatial[0]
         pfull = g.out_shape[0] * row[0]
-        self.full = all(s == 1 for s in g.stride) and pfull <= _WASTE * p
+        flat = all(n == 1 or s == r * itemsize
+                   for n, s, r in zip(self.spatial, self.strides[2:], row))
+        self.full = flat and all(s == 1 for s in g.stride) and pfull <= _WASTE * p
         if self.full:
             self.pcols = pfull
             self.length = sum((m - 1) * r for m, r in zip(g.out_shape, row)) + 1
@@ -203,13 +254,20 @@ class _Plan:
         if self.full:
             it = xp.itemsize
             shape = (self.c,) + g.kernel + (self.n, self.length)
-            strides = ((self.q * it,) + tuple(o * it for o in self.offsets)
-                       + (self.c * self.q * it, it))
+            strides = ((xp.strides[1],) + tuple(o * it for o in self.offsets)
+                       + (xp.strides[0], it))
             return as_strided(xp, shape, strides, writeable=False)
         view = windows(xp, g)  # (N, C, *out, *k)
         nd = g.nd
         order = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
         return view.transpose(order)  # (C, *k, N, *out)
+
+    def as_columns(self, src: np.ndarray, s: int, e: int) -> np.ndarray | None:
+        """The columns of images ``s:e`` as ``(CK, m*pcols)`` when ``src`` already is that matrix
+        (one image under a 1x1 kernel, stride 1): no copy needed. Else None."""
+        if self.full and self.length == self.pcols:
+            return _matrix_view(src[..., s:e, :], (self.ck, (e - s) * self.pcols))
+        return None
 
     def fill(self, buf: np.ndarray, src: np.ndarray, s: int, e: int) -> np.ndarray:
         """Copy the columns of images ``s:e`` into the flat ``buf``; return ``(CK, m*pcols)``."""
@@ -224,9 +282,17 @@ class _Plan:
                       src[(Ellipsis, slice(s, e)) + (slice(None),) * self.g.nd])
         return b.reshape(self.ck, m * self.pcols)
 
-    def buffer(self, name: str, rows: int, dtype, zero: bool = False) -> np.ndarray:
-        """A flat scratch buffer for ``rows`` rows of one block (reused by every block)."""
-        buf = _scratch(name, rows * self.block * self.pcols, dtype)
+    def buffer(self, name: str, rows: int, dtype, zero: bool = False, keep=None) -> np.ndarray:
+        """A flat scratch buffer for ``rows`` rows of one block (reused by every block; with
+        ``keep``, a dict, also by every tile of one call)."""
+        size = rows * self.block * self.pcols
+        if keep is None:
+            buf = _scratch(name, size, dtype)
+        else:
+            buf = keep.get(name)
+            if buf is None or buf.size < size:
+                buf = keep[name] = np.empty(size, dtype=dtype)
+            buf = buf[:size]
         if zero:
             buf.fill(0)
         return buf
@@ -241,66 +307,199 @@ class _Plan:
         return a[(Ellipsis,) + tuple(slice(0, m) for m in g.out_shape)]
 
 
+def _boxes(shape, budget: int):
+    """Cut ``shape`` into boxes (tuples of slices, in C order) of at most ``budget`` cells (or
+    one cell): whole trailing axes and a run of the first axis that then fits."""
+    shape = tuple(shape)
+    suffix = [1] * (len(shape) + 1)
+    for a in range(len(shape) - 1, -1, -1):
+        suffix[a] = suffix[a + 1] * shape[a]
+    a = next(a for a in range(len(shape)) if suffix[a + 1] <= budget)
+    step = max(1, budget // suffix[a + 1])
+    rest = tuple(slice(0, n) for n in shape[a + 1:])
+    for lead in _iproduct(*(range(n) for n in shape[:a])):
+        for s in range(0, shape[a], step):
+            yield (tuple(slice(i, i + 1) for i in lead) + (slice(s, min(shape[a], s + step)),)
+                   + rest)
+
+
+def _tiles(xp_shape, g: ConvGeometry, f: int, itemsize: int, min_pixels: int = 1):
+    """``None`` when one image fits :data:`_TILE_VALUES` (the untiled path), else the boxes of the
+    kernel ``(C, *k)`` and of the output ``out`` to work through (see "Tiles" above).
+
+    Output boxes are sized like the blocks of images, about _BLOCK_BYTES of columns, so that
+    each box's columns stay in cache between the copy and the GEMM, but hold at least
+    ``min_pixels`` outputs while _TILE_VALUES allows (the backward pass loops over the kernel's
+    offsets once per box); the kernel is cut only when one window's column alone would exceed
+    _TILE_VALUES.
+    """
+    plan = _Plan(xp_shape, g, itemsize)
+    if max(plan.ck, f) * plan.pcols <= _TILE_VALUES:
+        return None
+    waste = plan.pcols / plan.p  # the full-width layout's extra columns (at most _WASTE)
+    kshape = (plan.c,) + g.kernel
+    if plan.ck * waste <= _TILE_VALUES:
+        kboxes = [tuple(slice(0, n) for n in kshape)]
+        ck = plan.ck
+    else:
+        kboxes = list(_boxes(kshape, max(1, int(_TILE_VALUES / waste))))
+        ck = max(_cells(b) for b in kboxes)
+    per_pixel = waste * max(ck, f)
+    target = max(_BLOCK_BYTES // itemsize, min_pixels * per_pixel)
+    oboxes = list(_boxes(g.out_shape, max(1, int(min(target, _TILE_VALUES) / per_pixel))))
+    return kboxes, oboxes
+
+
+def _cells(box) -> int:
+    n = 1
+    for s in box:
+        n *= s.stop - s.start
+    return n
+
+
+def _tile(g: ConvGeometry, obox, kbox):
+    """The smaller convolution of output box ``obox`` with kernel box ``kbox`` (channels first):
+    its geometry and the slices ``(channels, *spatial)`` of the padded input it reads."""
+    kernel = tuple(s.stop - s.start for s in kbox[1:])
+    out = tuple(s.stop - s.start for s in obox)
+    lo = tuple(o.start * st + j.start * d for o, j, st, d in zip(obox, kbox[1:], g.stride,
+                                                                    g.dilation))
+    span = tuple((m - 1) * st + (k - 1) * d + 1 for m, k, st, d in zip(out, kernel, g.stride,
+                                                                         g.dilation))
+    sub = ConvGeometry(g.nd, kernel, g.stride, ((0, 0),) * g.nd, g.dilation, span, out)
+    return sub, (kbox[0],) + tuple(slice(a, a + n) for a, n in zip(lo, span))
+
+
 def _forward(xp: np.ndarray, w2: np.ndarray, g: ConvGeometry) -> np.ndarray:
-    """``(N, C, *padded) x (F, C*K) -> (N, F, *out)`` via blocked column GEMMs."""
+    """``(N, C, *padded) x (F, C*K) -> (N, F, *out)`` via blocked column GEMMs (in tiles when an
+    image is too large for one, see "Tiles" above)."""
     xp = np.ascontiguousarray(xp)
-    plan = _Plan(xp.shape, g, xp.itemsize)
-    n, f = plan.n, w2.shape[0]
-    src = plan.source(xp)
-    buf = plan.buffer("cols", plan.ck, xp.dtype)
-    ybuf = plan.buffer("out", f, xp.dtype)
+    n, c, f = xp.shape[0], xp.shape[1], w2.shape[0]
     y = np.empty((n, f) + g.out_shape, dtype=xp.dtype)
-    for s in range(0, n, plan.block):  # blocks of images sized to stay in cache
-        e = min(n, s + plan.block)
-        m = e - s
-        cols = plan.fill(buf, src, s, e)
-        out = ybuf[:f * m * plan.pcols].reshape(f, m * plan.pcols)
-        np.matmul(w2, cols, out=out)
-        y[s:e] = np.moveaxis(plan.valid(out.reshape(f, m, plan.pcols)), 0, 1)
+    tiles = _tiles(xp.shape, g, f, xp.itemsize)
+    if tiles is None:
+        _forward_into(y, xp, w2, g)
+        return y
+    kboxes, oboxes = tiles
+    w = w2.reshape((f, c) + g.kernel)
+    keep: dict = {}
+    every = (slice(None),)
+    for i, kbox in enumerate(kboxes):
+        wk = np.ascontiguousarray(w[every + kbox]).reshape(f, -1)
+        for obox in oboxes:
+            sub, xsl = _tile(g, obox, kbox)
+            _forward_into(y[every * 2 + obox], xp[every + xsl], wk, sub, add=i > 0, keep=keep)
     return y
 
 
+def _forward_into(y: np.ndarray, xp: np.ndarray, w2: np.ndarray, g: ConvGeometry,
+                  add: bool = False, keep=None) -> None:
+    """Write (or with ``add``, add) ``xp (N, C, *padded) x w2 (F, C*K)`` into ``y (N, F, *out)``;
+    ``xp`` and ``y`` may be views into larger arrays."""
+    plan = _Plan(xp.shape, g, xp.itemsize, xp.strides)
+    n, f = plan.n, w2.shape[0]
+    src = plan.source(xp)
+    buf = ybuf = None  # work arrays, made when first needed
+    for s in range(0, n, plan.block):  # blocks of images sized to stay in cache
+        e = min(n, s + plan.block)
+        m = e - s
+        cols = plan.as_columns(src, s, e)
+        if cols is None:
+            if buf is None:
+                buf = plan.buffer("cols", plan.ck, xp.dtype, keep=keep)
+            cols = plan.fill(buf, src, s, e)
+        direct = None
+        if not add and plan.pcols == plan.p and (f == 1 or m == 1):
+            # (m, F, *out) is (F, m*P) in memory: the product goes straight into the output
+            direct = _matrix_view(y[s:e], (f, m * plan.p))
+        if direct is not None:
+            np.matmul(w2, cols, out=direct)
+            continue
+        if ybuf is None:
+            ybuf = plan.buffer("out", f, xp.dtype, keep=keep)
+        out = ybuf[:f * m * plan.pcols].reshape(f, m * plan.pcols)
+        np.matmul(w2, cols, out=out)
+        res = np.moveaxis(plan.valid(out.reshape(f, m, plan.pcols)), 0, 1)
+        if add:
+            y[s:e] += res
+        else:
+            y[s:e] = res
+
+
 def _backward(dout: np.ndarray, xp: np.ndarray, w2: np.ndarray, g: ConvGeometry):
-    """Gradients ``(dxp, dw2)`` for the padded input and the ``(F, C*K)`` weights."""
+    """Gradients ``(dxp, dw2)`` for the padded input and the ``(F, C*K)`` weights (in tiles when
+    an image is too large for one, see "Tiles" above)."""
     xp = np.ascontiguousarray(xp)
-    plan = _Plan(xp.shape, g, xp.itemsize)
+    c, f = xp.shape[1], w2.shape[0]
+    dxp = np.zeros(xp.shape, dtype=xp.dtype)
+    tiles = _tiles(xp.shape, g, f, xp.itemsize, min_pixels=_SCATTER_PIXELS)
+    if tiles is None:
+        return dxp, _backward_into(dxp, dout, xp, w2, g)
+    kboxes, oboxes = tiles
+    w = w2.reshape((f, c) + g.kernel)
+    dw = np.zeros(w.shape, dtype=xp.dtype)
+    keep: dict = {}
+    every = (slice(None),)
+    for kbox in kboxes:
+        wk = np.ascontiguousarray(w[every + kbox]).reshape(f, -1)
+        dwk = dw[every + kbox]
+        for obox in oboxes:
+            sub, xsl = _tile(g, obox, kbox)
+            dwk += _backward_into(dxp[every + xsl], dout[every * 2 + obox], xp[every + xsl],
+                                  wk, sub, keep=keep).reshape(dwk.shape)
+    return dxp, dw.reshape(w2.shape)
+
+
+def _backward_into(dxp: np.ndarray, dout: np.ndarray, xp: np.ndarray, w2: np.ndarray,
+                   g: ConvGeometry, keep=None) -> np.ndarray:
+    """Add the gradient for ``xp`` into ``dxp`` (same shape and strides, both may be views into
+    larger arrays) and return the ``(F, C*K)`` weights' gradient."""
+    plan = _Plan(xp.shape, g, xp.itemsize, xp.strides)
     n, c, f = plan.n, plan.c, w2.shape[0]
     dt = xp.dtype
     src = plan.source(xp)
-    buf = plan.buffer("cols", plan.ck, dt)
-    gbuf = plan.buffer("grad", f, dt, zero=True)  # the full-width layout's extra outputs stay 0
+    buf = None  # made when first needed
+    gbuf = plan.buffer("grad", f, dt, zero=True, keep=keep)  # extra outputs stay 0
     dw2 = np.zeros(w2.shape, dtype=dt)
-    dxp = np.zeros(xp.shape, dtype=dt)
     w2t = np.ascontiguousarray(w2.T)
     for s in range(0, n, plan.block):  # blocks of images sized to stay in cache
         e = min(n, s + plan.block)
         m = e - s
-        cols = plan.fill(buf, src, s, e)
+        cols = plan.as_columns(src, s, e)
+        if cols is None:
+            if buf is None:
+                buf = plan.buffer("cols", plan.ck, dt, keep=keep)
+            cols = plan.fill(buf, src, s, e)
         gb = gbuf[:f * m * plan.pcols].reshape(f, m, plan.pcols)
         plan.valid(gb)[...] = np.moveaxis(dout[s:e], 1, 0)
         g2 = gb.reshape(f, m * plan.pcols)
         dw2 += g2 @ cols.T
         dcols = (w2t @ g2).reshape((c,) + g.kernel + (m, plan.pcols))
         _scatter(dxp[s:e], dcols, plan)
-    return dxp, dw2
+    return dw2
 
 
 def _scatter(dxp: np.ndarray, dcols: np.ndarray, plan: _Plan) -> None:
     """Add column gradients ``(C, *k, m, pcols)`` back into ``dxp`` ``(m, C, *padded)``."""
     g = plan.g
+    nd = g.nd
     m, c = dxp.shape[:2]
+    every = (slice(None), slice(None))
     if plan.full:
-        flat = dxp.reshape(m, c, plan.q)
+        # each image's spatial part is contiguous (see _Plan): view it flat, writably
+        flat = as_strided(dxp, (m, c, plan.q), dxp.strides[:2] + (dxp.itemsize,))
+        d = dcols.transpose((nd + 1, 0) + tuple(range(1, nd + 1)) + (nd + 2,))  # (m, C, *k, pcols)
+        keep = (slice(0, plan.length),)
         for kk in _iproduct(*(range(k) for k in g.kernel)):  # K offsets, each vectorised
             off = sum(o * k for o, k in zip(plan.offsets, kk))
-            flat[:, :, off:off + plan.length] += np.moveaxis(
-                dcols[(slice(None),) + kk + (slice(None), slice(0, plan.length))], 0, 1)
+            flat[:, :, off:off + plan.length] += d[every + kk + keep]
         return
     d = dcols.reshape((c,) + g.kernel + (m,) + g.out_shape)
+    d = d.transpose((nd + 1, 0) + tuple(range(1, nd + 1)) + tuple(range(nd + 2, 2 * nd + 2)))
     for kk in _iproduct(*(range(k) for k in g.kernel)):  # K offsets, each vectorised
         sl = tuple(slice(o * dl, o * dl + s * (mm - 1) + 1, s)
                    for o, dl, s, mm in zip(kk, g.dilation, g.stride, g.out_shape))
-        dxp[(slice(None), slice(None)) + sl] += np.moveaxis(d[(slice(None),) + kk], 0, 1)
+        dxp[every + sl] += d[every + kk]  # d is (m, C, *k, *out)
 
 
 def _check(x, w, stride, padding, dilation):
@@ -322,10 +521,23 @@ def _check(x, w, stride, padding, dilation):
     check_cells(x.shape[:2] + g.padded_shape)
     check_cells((x.shape[0], w.shape[0]) + g.out_shape, "the output",
                 "use fewer filters, a smaller input or a longer stride")
+    _check_work(x.shape[0], w.shape[0], x.shape[1], g)
     x = _finite(x, "input")
     w = _finite(w, "kernel")
     dtype = float_dtype(x.dtype, w.dtype)
     return x.astype(dtype, copy=False), w.astype(dtype, copy=False), g, (x.dtype, w.dtype)
+
+
+def _check_work(n: int, f: int, c: int, g: ConvGeometry) -> None:
+    """Refuse a convolution of more than :data:`MAX_MULTIPLY_ADDS` multiply-adds (every output
+    value of ``n`` images and ``f`` filters sums ``c`` channels times the kernel's cells) with one
+    sentence, from the shapes alone."""
+    work = n * f * c * math.prod(g.kernel) * math.prod(g.out_shape)
+    if work > MAX_MULTIPLY_ADDS:
+        raise EngineError(
+            f"this convolution would take {work:,} multiply-adds (kernel cells x channels x "
+            f"output values), more than the {MAX_MULTIPLY_ADDS:,} this engine does in one call; "
+            f"use a smaller kernel, a smaller input, less padding or a longer stride")
 
 
 def _check_mode(mode: str) -> None:
@@ -343,7 +555,9 @@ def conv(x, w, b=None, stride=1, padding=0, pad_value: float = 0.0, dilation=1,
 
     The result's dtype is NumPy's promotion of ``x``'s and ``w``'s dtypes, a whole-number array
     counting as float64 (float32 input with a float64 kernel gives float64); ``b`` is converted
-    to it. Inputs, padded inputs and outputs of more than ``MAX_CELLS`` values are refused.
+    to it. Inputs, padded inputs and outputs of more than ``MAX_CELLS`` values, and more than
+    :data:`MAX_MULTIPLY_ADDS` multiply-adds, are refused; the work arrays hold at most about
+    ``_TILE_VALUES`` values whatever the padding.
     """
     _check_mode(mode)
     x, w, g, _ = _check(x, w, stride, padding, dilation)
@@ -351,9 +565,7 @@ def conv(x, w, b=None, stride=1, padding=0, pad_value: float = 0.0, dilation=1,
         raise EngineError("the pad value must be a finite number")
     f = w.shape[0]
     if b is not None:
-        b = _as_float(b, "bias").astype(x.dtype, copy=False)
-        if b.shape != (f,):
-            raise EngineError(f"the bias needs one value per filter ({f}), got shape {b.shape}")
+        b = _bias(b, f).astype(x.dtype, copy=False)
     w2 = w.reshape(f, -1)
     y = _forward(pad(x, g.padding, pad_value), w2, g)
     if mode == "mean":
@@ -364,29 +576,44 @@ def conv(x, w, b=None, stride=1, padding=0, pad_value: float = 0.0, dilation=1,
 
 
 def conv_backward(dout, x, w, stride=1, padding=0, pad_value: float = 0.0, dilation=1,
-                  mode: str = "sum"):
+                  mode: str = "sum", b=None):
     """Gradients ``(dx, dw, db)`` of :func:`conv` given ``dout = dL/dy`` of shape ``(N, F, *out)``.
 
     ``dx`` scatters ``W.T @ dout`` back through every window (a loop over the K kernel offsets,
     each a vectorised strided add); ``dw`` is ``dout @ cols.T`` over the whole batch.
 
-    ``dout`` must have exactly the output's shape. The work is done in the forward's dtype (see
-    :func:`conv`); ``dx`` comes back in ``x``'s floating dtype, ``dw`` in ``w``'s and ``db`` in the
-    forward's.
+    ``dout`` must have exactly the output's shape. ``b`` is the forward's bias, if it had one:
+    only its dtype and shape ``(F,)`` are used. The work is done in the forward's dtype (see
+    :func:`conv`); every gradient comes back in the dtype of the array it belongs to: ``dx`` in
+    ``x``'s floating dtype, ``dw`` in ``w``'s and ``db`` in ``b``'s (the forward's without a bias).
+    Size and work limits as in :func:`conv`.
     """
     _check_mode(mode)
     x, w, g, (x_dtype, w_dtype) = _check(x, w, stride, padding, dilation)
     n = x.shape[0]
     f = w.shape[0]
+    b_dtype = x.dtype if b is None else _bias(b, f).dtype
     dout = check_dout(dout, (n, f) + g.out_shape, x.dtype)
     f_ck = w.reshape(f, -1)
     g2 = dout / f_ck.shape[1] if mode == "mean" else dout
     db = dout.sum(axis=(0,) + tuple(range(2, dout.ndim)))
     dxp, dw2 = _backward(g2, pad(x, g.padding, pad_value), f_ck, g)
     dw = dw2.reshape(w.shape)
-    crop = tuple(slice(b, b + m) for (b, _), m in zip(g.padding, g.in_shape))
-    dx = dxp[(slice(None), slice(None)) + crop]
-    return dx.astype(x_dtype, copy=False), dw.astype(w_dtype, copy=False), db
+    if any(p != (0, 0) for p in g.padding):
+        # a copy of the real cells: a view would keep the whole padded gradient alive
+        crop = tuple(slice(lo, lo + m) for (lo, _), m in zip(g.padding, g.in_shape))
+        dx = np.array(dxp[(slice(None), slice(None)) + crop], dtype=x_dtype)
+    else:
+        dx = dxp.astype(x_dtype, copy=False)
+    return dx, dw.astype(w_dtype, copy=False), db.astype(b_dtype, copy=False)
+
+
+def _bias(b, f: int) -> np.ndarray:
+    """The bias as a floating array of shape ``(F,)`` (whole numbers become float64)."""
+    b = _as_float(b, "bias")
+    if b.shape != (f,):
+        raise EngineError(f"the bias needs one value per filter ({f}), got shape {b.shape}")
+    return b
 
 
 def conv_single(image, kernel, stride=1, padding=0, pad_value: float = 0.0, dilation=1,

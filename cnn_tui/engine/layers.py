@@ -23,10 +23,16 @@ def _floats(x, name: str = "input") -> np.ndarray:
 
 
 def _axis(axis, ndim: int, what: str) -> int:
-    """``axis`` as a non-negative index into ``ndim`` axes, or a clear error."""
+    """``axis`` as a non-negative index into ``ndim`` axes, or a clear error.
+
+    An axis is a whole number (``1``, ``-1``, ``np.int64(1)`` or ``1.0``, as stride and window
+    sizes may be); ``1.5``, ``"1"``, ``True`` or a list is refused, never rounded or parsed.
+    """
     try:
-        a = int(axis)
-    except (TypeError, ValueError):
+        if isinstance(axis, (bool, np.bool_)):
+            raise TypeError
+        a = _whole(axis, what)
+    except (TypeError, EngineError):
         raise EngineError(f"{what} takes one axis (a whole number), got {axis!r}") from None
     if not -ndim <= a < ndim:
         raise EngineError(f"{what} along axis {a}, but the array has {ndim} axes")
@@ -100,31 +106,41 @@ def dense(x, w, b=None) -> np.ndarray:
     x, w, dtype = _dense_check(x, w)
     y = x.astype(dtype, copy=False) @ w.astype(dtype, copy=False).T
     if b is not None:
-        b = _floats(b, "bias")
-        if b.shape != (w.shape[0],):
-            raise EngineError(f"the bias needs one value per output ({w.shape[0]}), got shape "
-                              f"{b.shape}")
-        y = y + b.astype(dtype, copy=False)
+        y = y + _dense_bias(b, w.shape[0]).astype(dtype, copy=False)
     return y
 
 
-def dense_backward(dout, x, w):
-    """Gradients ``(dx, dw, db)`` of :func:`dense` for every shape it accepts.
+def _dense_bias(b, m: int) -> np.ndarray:
+    """The bias as a floating array of shape ``(M,)`` (whole numbers become float64)."""
+    b = _floats(b, "bias")
+    if b.shape != (m,):
+        raise EngineError(f"the bias needs one value per output ({m}), got shape {b.shape}")
+    return b
+
+
+def dense_backward(dout, x, w, b=None):
+    """Gradients ``(dx, dw, db)`` of :func:`dense` for every shape it accepts (zero rows, zero
+    outputs or zero inputs included).
 
     ``dout`` must have the output's shape, ``x.shape[:-1] + (M,)``; ``dw`` and ``db`` sum over
-    every leading axis of ``x``. ``dx`` has ``x``'s floating dtype, ``dw`` ``w``'s and ``db`` the
-    forward's.
+    every leading axis of ``x``. ``b`` is the forward's bias, if it had one: only its dtype and
+    shape ``(M,)`` are used. Every gradient comes back in the dtype of the array it belongs to:
+    ``dx`` in ``x``'s floating dtype, ``dw`` in ``w``'s and ``db`` in ``b``'s (the forward's
+    without a bias).
     """
     x, w, dtype = _dense_check(x, w)
     m, d = w.shape
+    b_dtype = dtype if b is None else _dense_bias(b, m).dtype
     dout = check_dout(dout, x.shape[:-1] + (m,), dtype)
     xc = x.astype(dtype, copy=False)
     wc = w.astype(dtype, copy=False)
     dx = dout @ wc
-    rows = dout.reshape(-1, m)
-    dw = rows.T @ xc.reshape(-1, d)
+    n = math.prod(x.shape[:-1])  # explicit sizes: reshape(-1, 0) is ambiguous
+    rows = dout.reshape(n, m)
+    dw = rows.T @ xc.reshape(n, d)
     db = rows.sum(axis=0)
-    return dx.astype(x.dtype, copy=False), dw.astype(w.dtype, copy=False), db
+    return (dx.astype(x.dtype, copy=False), dw.astype(w.dtype, copy=False),
+            db.astype(b_dtype, copy=False))
 
 
 # --- softmax ----------------------------------------------------------------------------------

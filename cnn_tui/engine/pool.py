@@ -15,7 +15,10 @@ Dtypes: the result, and every gradient, has the input's floating dtype (a whole-
 gives float64); ``dout`` is converted to it and must have exactly the output's shape.
 
 Size: an input, or its padded version, of more than ``MAX_CELLS`` values is refused with an
-:class:`EngineError` before anything is allocated, with or without padding.
+:class:`EngineError` before anything is allocated, with or without padding. Only the padding
+asked for counts: the overhang of a ceil-mode window is never built (each window is clipped to
+the padded input), so a window of any size over a small map costs what the map does (a 1x1 map
+pooled by a 7100-wide window in ceil mode gives its one value, as PyTorch does).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from itertools import product as _iproduct
 
 import numpy as np
 
-from .conv import ConvGeometry, _finite, _numeric, finite, pad, windows
+from .conv import ConvGeometry, _finite, _numeric, finite, pad
 from .shapes import (EngineError, as_padding, as_tuple, check_cells, check_dout,
                      pool_output_size)
 
@@ -33,7 +36,13 @@ OPS = ("max", "avg")
 
 def pool_geometry(in_shape, kernel=2, stride=None, padding=0, ceil_mode: bool = False,
                   dilation=1) -> ConvGeometry:
-    """Resolve pooling settings; the returned geometry's padding includes any ceil-mode overhang."""
+    """Resolve pooling settings; the returned geometry's padding includes any ceil-mode overhang
+    (a description of where the windows reach: the engine never builds the overhang)."""
+    return _geometry(in_shape, kernel, stride, padding, ceil_mode, dilation)[0]
+
+
+def _geometry(in_shape, kernel, stride, padding, ceil_mode, dilation):
+    """:func:`pool_geometry` and the real padding ``((before, after), ...)`` as given."""
     in_shape = tuple(int(n) for n in in_shape)
     nd = len(in_shape)
     if not 1 <= nd <= 3:
@@ -51,16 +60,37 @@ def pool_geometry(in_shape, kernel=2, stride=None, padding=0, ceil_mode: bool = 
             raise EngineError(f"pooling padding must be at most half the window ({span // 2}), "
                               f"got {max(b, a)}")
         o = pool_output_size(n, kk, ss, b, a, dd, ceil_mode)
-        if dd > 1:
-            # With dilation 1 every window holds a real pixel; spaced taps may all miss the input.
-            taps = np.arange(o)[:, None] * ss + np.arange(kk)[None, :] * dd - b
-            if not ((taps >= 0) & (taps < n)).any(axis=1).all():
-                raise EngineError("with this dilation some pooling windows miss the input "
-                                  "entirely; use less dilation or padding")
+        # With dilation 1 every window holds a real pixel; spaced taps may all miss the input.
+        if dd > 1 and not (_real_taps(n, kk, ss, b, dd, o) > 0).all():
+            raise EngineError("with this dilation some pooling windows miss the input "
+                              "entirely; use less dilation or padding")
         need = (o - 1) * ss + span - (n + b)
         out.append(o)
         eff.append((b, max(a, need, 0)))
-    return ConvGeometry(nd, k, s, tuple(eff), d, in_shape, tuple(out))
+    return ConvGeometry(nd, k, s, tuple(eff), d, in_shape, tuple(out)), pads
+
+
+def _real_taps(n: int, k: int, s: int, b: int, d: int, m: int) -> np.ndarray:
+    """How many of the ``k`` taps of each of the ``m`` windows along one axis land on one of the
+    ``n`` real pixels (tap ``j`` of window ``o`` reads pixel ``o*s + j*d - b``), in closed form."""
+    start = np.arange(m, dtype=np.int64) * s - b
+    first = np.maximum(-(start // d), 0)                # the first tap at pixel >= 0
+    last = np.minimum((n - 1 - start) // d, k - 1)      # the last tap at pixel <= n - 1
+    return np.maximum(last - first + 1, 0)
+
+
+def _reach(g: ConvGeometry, ax: int, length: int):
+    """``(j, m_j)`` for each tap ``j`` along axis ``ax`` that some window puts on the ``length``
+    cells of the really padded input: windows ``0 .. m_j - 1`` do (a prefix, since windows only
+    move right). Taps on the ceil-mode overhang only are left out, so it costs nothing."""
+    st, d, m = g.stride[ax], g.dilation[ax], g.out_shape[ax]
+    taps = []
+    for j in range(g.kernel[ax]):
+        rest = length - j * d
+        if rest <= 0:
+            break
+        taps.append((j, min(m, -(-rest // st))))
+    return taps
 
 
 def _nd_of(x: np.ndarray, kernel) -> int:
@@ -75,62 +105,57 @@ def _nd_of(x: np.ndarray, kernel) -> int:
 
 
 def _prepare(x, kernel, stride, padding, ceil_mode, dilation):
-    """The input as floats, its number of pooled axes and the geometry, after checking sizes.
+    """The input as floats, its number of pooled axes, the geometry and the real padding, after
+    checking sizes.
 
-    The input's cell count and the padded input's (batch and channels included) are checked from
-    the shapes alone, before the input is converted or scanned or anything is allocated.
+    The input's cell count and the padded input's (batch and channels included; the padding as
+    given, never a ceil-mode overhang) are checked from the shapes alone, before the input is
+    converted or scanned or anything is allocated.
     """
     x = _numeric(x, "input")
     nd = _nd_of(x, kernel)
-    g = pool_geometry(x.shape[x.ndim - nd:], kernel, stride, padding, ceil_mode, dilation)
-    check_cells(x.shape[:x.ndim - nd] + g.padded_shape)
-    return _finite(x, "input"), nd, g
+    g, pads = _geometry(x.shape[x.ndim - nd:], kernel, stride, padding, ceil_mode, dilation)
+    check_cells(x.shape[:x.ndim - nd] + _padded(g, pads))
+    return _finite(x, "input"), nd, g, pads
 
 
-def _offset_slices(g: ConvGeometry):
-    """For each window offset: the offset tuple and the matching strided slice of the padded input."""
-    for offs in _iproduct(*(range(k) for k in g.kernel)):
-        yield offs, tuple(slice(o * d, o * d + s * (m - 1) + 1, s)
-                          for o, d, s, m in zip(offs, g.dilation, g.stride, g.out_shape))
+def _padded(g: ConvGeometry, pads) -> tuple[int, ...]:
+    """The spatial shape of the input with its real padding (without any overhang)."""
+    return tuple(n + b + a for n, (b, a) in zip(g.in_shape, pads))
+
+
+def _offsets(g: ConvGeometry, pads):
+    """Every window offset that lands on the really padded input, in C order over the window:
+    ``(input slices, output slices)``, the strided slice of the padded input that offset reads
+    for every window it reaches and those windows (a prefix of each output axis)."""
+    per_axis = [_reach(g, ax, n) for ax, n in enumerate(_padded(g, pads))]
+    for taps in _iproduct(*per_axis):
+        yield (tuple(slice(j * d, j * d + s * (mj - 1) + 1, s)
+                     for (j, mj), d, s in zip(taps, g.dilation, g.stride)),
+               tuple(slice(0, mj) for _, mj in taps))
 
 
 def _counts(g: ConvGeometry, dtype) -> np.ndarray:
     """Real (non-padding, non-overhang) pixels covered by each window, shape ``out``."""
-    per_axis = []
-    for n, k, s, (b, _), d, m in zip(g.in_shape, g.kernel, g.stride, g.padding, g.dilation,
-                                      g.out_shape):
-        pos = np.arange(m)[:, None] * s + np.arange(k)[None, :] * d - b
-        per_axis.append(((pos >= 0) & (pos < n)).sum(axis=1))
+    per_axis = [_real_taps(n, k, s, b, d, m) for n, k, s, (b, _), d, m in
+                zip(g.in_shape, g.kernel, g.stride, g.padding, g.dilation, g.out_shape)]
     counts = per_axis[0].astype(dtype)
     for c in per_axis[1:]:
         counts = np.multiply.outer(counts, c.astype(dtype))
     return counts
 
 
-def _argmax_offsets(view: np.ndarray, g: ConvGeometry):
-    """Max over the window and the index (in C order over the window) of its first maximum."""
-    best = None
-    idx = None
-    for j, offs in enumerate(_iproduct(*(range(k) for k in g.kernel))):
-        v = view[(Ellipsis,) + offs]
-        if best is None:
-            best = v.copy()
-            idx = np.zeros(best.shape, dtype=np.intp)
-        else:
-            better = v > best
-            np.copyto(best, v, where=better)
-            idx[better] = j
-    return best, idx
-
-
 _POOL_BLOCK_BYTES = 1 << 20
 
 
-def _separable(x: np.ndarray, g: ConvGeometry, op: str) -> np.ndarray:
+def _separable(x: np.ndarray, g: ConvGeometry, pads, op: str) -> np.ndarray:
     """Max or sum over every window, one spatial axis at a time (a window's max is the max over
     its rows of the max along each row), so a ``k1 x k2`` window costs ``k1 + k2`` vectorised
     passes instead of ``k1 * k2``. The maps are handled in blocks of about _POOL_BLOCK_BYTES so
     that the intermediate results stay in cache (cache blocking; each block is fully vectorised).
+
+    Only the real padding ``pads`` is built; a tap that reaches only the ceil-mode overhang is
+    skipped, and one that reaches it for the last windows is applied to the others alone.
     """
     nd = g.nd
     lead_shape = x.shape[:-nd]
@@ -138,36 +163,42 @@ def _separable(x: np.ndarray, g: ConvGeometry, op: str) -> np.ndarray:
     total = maps.shape[0]
     fill = -np.inf if op == "max" else 0.0
     ufunc = np.maximum if op == "max" else np.add
-    padded = g.padded_shape
     size = 1
-    for v in padded:
+    for v in _padded(g, pads):
         size *= v
     block = max(1, min(total, _POOL_BLOCK_BYTES // max(1, size * x.itemsize)))
     y = np.empty((total,) + g.out_shape, dtype=x.dtype)
     for s in range(0, total, block):  # blocks of whole maps sized to stay in cache
         e = min(total, s + block)
-        a = pad(maps[s:e], g.padding, fill)
+        a = pad(maps[s:e], pads, fill)
         for ax in range(nd):
             k, st, d, m = g.kernel[ax], g.stride[ax], g.dilation[ax], g.out_shape[ax]
             last = ax == nd - 1
             if k == 1 and st == 1 and a.shape[1 + ax] == m and not last:
                 continue
 
-            def tap(j, a=a, ax=ax, st=st, d=d, m=m):
-                idx = [slice(None)] * a.ndim
-                idx[1 + ax] = slice(j * d, j * d + st * (m - 1) + 1, st)
-                return a[tuple(idx)]
+            def along(arr, sl, ax=ax):
+                idx = [slice(None)] * arr.ndim
+                idx[1 + ax] = sl
+                return arr[tuple(idx)]
 
-            if last:
-                res = y[s:e]
-                if k == 1:
-                    res[...] = tap(0)
-                else:
-                    ufunc(tap(0), tap(1), out=res)
+            def tap(j, mj, a=a, st=st, d=d):
+                return along(a, slice(j * d, j * d + st * (mj - 1) + 1, st))
+
+            taps = _reach(g, ax, a.shape[1 + ax])  # taps[0] == (0, m): every window starts on it
+            if len(taps) > 1 and taps[1][1] == m:
+                res = ufunc(tap(0, m), tap(1, m), out=y[s:e] if last else None)
+                rest = taps[2:]
             else:
-                res = tap(0).copy() if k == 1 else ufunc(tap(0), tap(1))
-            for j in range(2, k):
-                ufunc(res, tap(j), out=res)
+                if last:
+                    res = y[s:e]
+                    res[...] = tap(0, m)
+                else:
+                    res = tap(0, m).copy()
+                rest = taps[1:]
+            for j, mj in rest:
+                part = along(res, slice(0, mj))
+                ufunc(part, tap(j, mj), out=part)
             a = res
     return y.reshape(lead_shape + g.out_shape)
 
@@ -178,11 +209,13 @@ def max_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilat
     ``stride`` defaults to the window. In ceil mode a window hanging over the far edge (even one
     larger than the whole padded input) is a partial window: it takes the max of the real pixels
     it covers; the output size is PyTorch's (see :func:`~cnn_tui.engine.shapes.pool_output_size`).
+    The overhang is never built: a window is clipped to the padded input, so a window of a
+    million cells over a 4x4 input costs what the 16 pixels do.
     The result has the input's floating dtype (a whole-number input gives float64); inputs of
     more than ``MAX_CELLS`` values, padded or not, are refused.
     """
-    x, _, g = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
-    return _separable(x, g, "max")
+    x, _, g, pads = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
+    return _separable(x, g, pads, "max")
 
 
 def avg_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilation=1):
@@ -191,8 +224,8 @@ def avg_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilat
     Padding and the overhang of a ceil-mode partial window are never counted (PyTorch's
     ``count_include_pad=False``); otherwise as :func:`max_pool`, dtype and size rules included.
     """
-    x, _, g = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
-    out = _separable(x, g, "sum")
+    x, _, g, pads = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
+    out = _separable(x, g, pads, "sum")
     out /= _counts(g, x.dtype)
     return out
 
@@ -209,18 +242,28 @@ def max_pool_backward(dout, x, kernel=2, stride=None, padding=0, ceil_mode: bool
     """Gradient of :func:`max_pool`: each window's gradient goes to its first maximum.
 
     ``dout`` must have exactly the output's shape (:class:`EngineError` otherwise); the gradient
-    has the input's floating dtype.
+    has the input's floating dtype. A loop over the window offsets that land on the padded
+    input (never the overhang), each vectorised over every window it reaches.
     """
-    x, nd, g = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
+    x, nd, g, pads = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
     lead_shape = x.shape[:x.ndim - nd]
     dout = check_dout(dout, lead_shape + g.out_shape, x.dtype)
-    view = windows(pad(x, g.padding, -np.inf), g)
-    _, idx = _argmax_offsets(view, g)
-    dxp = np.zeros(lead_shape + g.padded_shape, dtype=x.dtype)
+    xp = pad(x, pads, -np.inf)
     lead = (slice(None),) * len(lead_shape)
-    for j, (_, sl) in enumerate(_offset_slices(g)):
-        dxp[lead + sl] += np.where(idx == j, dout, 0)
-    crop = tuple(slice(b, b + n) for (b, _), n in zip(g.padding, g.in_shape))
+    offsets = list(_offsets(g, pads))
+    # The first maximum in C order over the window: a later offset wins only when larger.
+    best = xp[lead + offsets[0][0]].copy()  # the first offset reaches every window
+    idx = np.zeros(best.shape, dtype=np.intp)
+    for j, (sl, osl) in enumerate(offsets[1:], 1):
+        v = xp[lead + sl]
+        b = best[lead + osl]
+        better = v > b
+        np.copyto(b, v, where=better)
+        idx[lead + osl][better] = j
+    dxp = np.zeros(xp.shape, dtype=x.dtype)
+    for j, (sl, osl) in enumerate(offsets):
+        dxp[lead + sl] += np.where(idx[lead + osl] == j, dout[lead + osl], 0)
+    crop = tuple(slice(b, b + n) for (b, _), n in zip(pads, g.in_shape))
     return dxp[lead + crop]
 
 
@@ -231,14 +274,14 @@ def avg_pool_backward(dout, x, kernel=2, stride=None, padding=0, ceil_mode: bool
     ``dout`` must have exactly the output's shape (:class:`EngineError` otherwise); the gradient
     has the input's floating dtype.
     """
-    x, nd, g = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
+    x, nd, g, pads = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
     lead_shape = x.shape[:x.ndim - nd]
     share = check_dout(dout, lead_shape + g.out_shape, x.dtype) / _counts(g, x.dtype)
-    dxp = np.zeros(lead_shape + g.padded_shape, dtype=x.dtype)
+    dxp = np.zeros(lead_shape + _padded(g, pads), dtype=x.dtype)
     lead = (slice(None),) * len(lead_shape)
-    for _, sl in _offset_slices(g):
-        dxp[lead + sl] += share
-    crop = tuple(slice(b, b + n) for (b, _), n in zip(g.padding, g.in_shape))
+    for sl, osl in _offsets(g, pads):
+        dxp[lead + sl] += share[lead + osl]
+    crop = tuple(slice(b, b + n) for (b, _), n in zip(pads, g.in_shape))
     return dxp[lead + crop]
 
 

@@ -90,27 +90,36 @@ def as_tuple(value: IntOrSeq, nd: int, name: str, minimum: int = 1) -> tuple[int
 
 
 def _whole(v, name: str) -> int:
-    """``v`` as an int if it is a whole number (``2`` or ``2.0``), else a clear error."""
+    """``v`` as an int if it is a whole number (``2``, ``2.0`` or a NumPy scalar of either), else
+    a clear error."""
     if hasattr(v, "__index__"):
         return int(v)
-    if isinstance(v, float) and v.is_integer():
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
         return int(v)
     raise EngineError(f"{name} must be whole numbers, got {v!r}")
+
+
+def _is_number(v) -> bool:
+    return hasattr(v, "__index__") or isinstance(v, (float, np.floating))
 
 
 def as_padding(padding: PadSpec, nd: int) -> tuple[tuple[int, int], ...]:
     """Expand a padding spec to ``nd`` pairs ``(before, after)``.
 
-    Accepted: one int (all sides); ``nd`` ints (symmetric per axis); ``nd`` pairs (per side);
-    for one axis, a flat pair ``(before, after)``.
+    Accepted: one number (all sides); ``nd`` numbers (symmetric per axis); ``nd`` pairs (per
+    side); for one axis, a flat pair ``(before, after)``. Numbers are whole: ``1`` or ``1.0``;
+    ``1.5``, text and deeper nesting are refused with an :class:`EngineError`.
     """
-    if isinstance(padding, int) or hasattr(padding, "__index__"):
-        p = int(padding)
+    usage = (f"padding must be a whole number, {nd} whole numbers or {nd} pairs "
+             f"(before, after), got {padding!r}")
+    if _is_number(padding):
+        p = _whole(padding, "padding")
         pairs = ((p, p),) * nd
     else:
+        if isinstance(padding, (str, bytes)) or not hasattr(padding, "__iter__"):
+            raise EngineError(usage)
         items = list(padding)
-        if nd == 1 and len(items) == 2 and all(
-                isinstance(v, int) or hasattr(v, "__index__") for v in items):
+        if nd == 1 and len(items) == 2 and all(_is_number(v) for v in items):
             items = [tuple(items)]  # one axis: a flat pair is (before, after)
         if len(items) == 1 and nd > 1:
             items = items * nd
@@ -118,13 +127,17 @@ def as_padding(padding: PadSpec, nd: int) -> tuple[tuple[int, int], ...]:
             raise EngineError(f"padding needs 1 or {nd} values, got {len(items)}")
         pairs = []
         for item in items:
-            if isinstance(item, int) or hasattr(item, "__index__"):
-                pairs.append((int(item), int(item)))
-            else:
-                pair = tuple(int(v) for v in item)
-                if len(pair) != 2:
-                    raise EngineError("each padding entry is one number or a pair (before, after)")
-                pairs.append(pair)
+            if _is_number(item):
+                p = _whole(item, "padding")
+                pairs.append((p, p))
+                continue
+            if isinstance(item, (str, bytes)) or not hasattr(item, "__iter__"):
+                raise EngineError(usage)
+            pair = tuple(item)
+            if len(pair) != 2 or not all(_is_number(v) for v in pair):
+                raise EngineError("each padding entry is one whole number or a pair "
+                                  f"(before, after) of whole numbers, got {item!r}")
+            pairs.append((_whole(pair[0], "padding"), _whole(pair[1], "padding")))
         pairs = tuple(pairs)
     for before, after in pairs:
         if before < 0 or after < 0:

@@ -13,7 +13,7 @@ import numpy as np
 
 from .conv import _check_mode, _finite, _numeric, geometry, pad, windows
 from .fmt import format_number
-from .pool import pool_geometry
+from .pool import _geometry as _pool_geometry
 from .shapes import EngineError, check_cells, float_dtype
 
 
@@ -114,15 +114,20 @@ def conv_trace(x, kernel, out_index, stride=1, padding=0, pad_value: float = 0.0
 
 @dataclass(frozen=True)
 class PoolTrace:
-    """One window of a pooling."""
+    """One window of a pooling, clipped to the padded input.
+
+    The window's arrays cover the cells that lie on the input or its padding; the cells of a
+    ceil-mode overhang past the padding are left out (they are never real, and a window may be
+    far larger than the input), so they have the shape ``window`` only when nothing overhangs.
+    """
 
     op: str
     out_index: tuple[int, ...]
     origin: tuple[int, ...]          # padded coordinates
-    coords: np.ndarray               # (*window, nd) padded coordinates
-    in_input: np.ndarray             # (*window) True for real pixels (not padding, not overhang)
+    coords: np.ndarray               # (*clipped window, nd) padded coordinates
+    in_input: np.ndarray             # (*clipped window) True for real pixels (not padding)
     pad_before: tuple[int, ...]
-    values: np.ndarray               # (*window) input values, NaN where the cell is not real
+    values: np.ndarray               # (*clipped window) input values, NaN where not real
     value: float
     count: int                       # real pixels in the window
     winner: tuple[int, ...] | None   # input coordinates of the first maximum (max pooling)
@@ -142,28 +147,40 @@ def pool_trace(a, out_index, op: str = "max", kernel=2, stride=None, padding=0,
                ceil_mode: bool = False, dilation=1) -> PoolTrace:
     """Trace output cell ``out_index`` of ``pool_single(a, op, ...)`` for one spatial map.
 
-    Ceil-mode partial windows and size rules as in :func:`~cnn_tui.engine.pool.max_pool`.
+    Ceil-mode partial windows and size rules as in :func:`~cnn_tui.engine.pool.max_pool`; the
+    window is clipped to the padded input (see :class:`PoolTrace`), and only its cells are read.
     """
     if op not in ("max", "avg"):
         raise EngineError(f"pooling must be 'max' or 'avg', got {op!r}")
     a = _numeric(a, "input")
-    g = pool_geometry(a.shape, kernel, stride, padding, ceil_mode, dilation)
-    check_cells(g.padded_shape)
+    g, pads = _pool_geometry(a.shape, kernel, stride, padding, ceil_mode, dilation)
+    padded = tuple(n + b + af for n, (b, af) in zip(g.in_shape, pads))
+    check_cells(padded)
     a = _finite(a, "input")
     idx = _check_index(out_index, g.out_shape)
     origin = g.window_origin(idx)
-    coords = _coords(origin, g.kernel, g.dilation)
-    inside = _inside(coords, g.padding, g.in_shape)
-    view = windows(pad(a, g.padding, np.nan), g)
-    values = np.array(view[idx])
+    # Every window starts on the input or its leading padding, so each axis keeps >= 1 cell.
+    reach = tuple(min(k, -(-(size - o) // d))
+                  for o, k, d, size in zip(origin, g.kernel, g.dilation, padded))
+    coords = _coords(origin, reach, g.dilation)
+    inside = _inside(coords, pads, g.in_shape)
+    values = np.full(reach, np.nan, dtype=a.dtype)
+    cells, pixels = [], []
+    for o, r, d, n, (b, _) in zip(origin, reach, g.dilation, g.in_shape, pads):
+        first = max(0, -((o - b) // d))           # the first tap on a pixel >= 0
+        last = min(r - 1, (n - 1 + b - o) // d)   # the last tap on a pixel <= n - 1
+        cells.append(slice(first, max(first, last + 1)))
+        pixels.append(slice(o - b + first * d, o - b + last * d + 1, d) if last >= first
+                      else slice(0, 0))
+    values[tuple(cells)] = a[tuple(pixels)]
     real = values[inside]
     winner = None
     if op == "max":
         value = float(real.max())
         flat = int(np.flatnonzero(inside.ravel() & (values.ravel() == value))[0])
         winner = tuple(int(c) for c in coords.reshape(-1, g.nd)[flat] - np.array(
-            [b for b, _ in g.padding]))
+            [b for b, _ in pads]))
     else:
         value = float(real.sum() / real.size)
-    return PoolTrace(op, idx, origin, coords, inside, tuple(b for b, _ in g.padding), values,
+    return PoolTrace(op, idx, origin, coords, inside, tuple(b for b, _ in pads), values,
                      value, int(real.size), winner)

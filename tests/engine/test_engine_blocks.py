@@ -24,16 +24,21 @@ from reference import ref_conv
 
 
 @contextlib.contextmanager
-def forced(block_bytes, waste):
-    old = conv_mod._BLOCK_BYTES, conv_mod._WASTE
+def forced(block_bytes, waste, tile_values=None):
+    old = conv_mod._BLOCK_BYTES, conv_mod._WASTE, conv_mod._TILE_VALUES
     conv_mod._BLOCK_BYTES, conv_mod._WASTE = block_bytes, waste
+    if tile_values is not None:
+        conv_mod._TILE_VALUES = tile_values
     try:
         yield
     finally:
-        conv_mod._BLOCK_BYTES, conv_mod._WASTE = old
+        conv_mod._BLOCK_BYTES, conv_mod._WASTE, conv_mod._TILE_VALUES = old
 
 
 SETTINGS = [(1, 1.5), (1, 0.0), (600, 100.0), (600, 0.0), (1 << 30, 100.0), (1 << 30, 0.0)]
+# Tiny tile budgets force the tiled path on these small cases: 1 value cuts the kernel into
+# single cells and the output into single pixels; 5 and 40 cut rows, parts of rows and kernels.
+TILED = [(1, 1.5, 1), (600, 1.5, 5), (1 << 30, 0.0, 5), (1 << 30, 1.5, 40), (1, 100.0, 40)]
 
 
 @st.composite
@@ -99,6 +104,39 @@ def test_backward_every_layout(block_bytes, waste, case):
     np.testing.assert_allclose(dx, rdx, atol=1e-12)
     np.testing.assert_allclose(dw, rdw, atol=1e-12)
     np.testing.assert_allclose(db, rdb, atol=1e-12)
+
+
+@pytest.mark.parametrize("block_bytes,waste,tile_values", TILED)
+@given(case=cases())
+def test_forward_and_backward_in_tiles(block_bytes, waste, tile_values, case):
+    """The tiled path (an image cut into boxes of output rows and of kernel rows) gives the loop
+    reference's values exactly (small whole numbers: every order of summing is exact)."""
+    x, w, stride, pads, dil, pv = case
+    want = ref_conv(x, w, stride, pads, pv, dil)
+    dout = np.random.default_rng(int(abs(x).sum())).integers(-3, 4, size=want.shape).astype(float)
+    with forced(block_bytes, waste, tile_values):
+        got = conv(x, w, stride=stride, padding=pads, pad_value=pv, dilation=dil)
+        dx, dw, db = conv_backward(dout, x, w, stride=stride, padding=pads, pad_value=pv,
+                                   dilation=dil)
+    np.testing.assert_array_equal(got, want)
+    rdx, rdw, rdb = _loop_backward(dout, x, w, stride, pads, dil, pv)
+    np.testing.assert_array_equal(dx, rdx)
+    np.testing.assert_array_equal(dw, rdw)
+    np.testing.assert_array_equal(db, rdb)
+
+
+def test_tiles_cover_the_output_and_the_kernel_once():
+    g = conv_mod.geometry((9, 7, 5), (3, 2, 2))
+    with forced(8, 1.5, 6):
+        kboxes, oboxes = conv_mod._tiles((2, 3, 9, 7, 5), g, 2, 8)
+    for shape, boxes in (((3, 3, 2, 2), kboxes), (g.out_shape, oboxes)):
+        seen = np.zeros(shape, dtype=int)
+        for box in boxes:
+            seen[box] += 1
+        assert (seen == 1).all()
+    assert len(kboxes) > 1 and max(conv_mod._cells(b) for b in kboxes) <= 6
+    # Below the budget nothing is cut: the untiled path, exactly as before.
+    assert conv_mod._tiles((2, 3, 9, 7, 5), g, 2, 8) is None
 
 
 def test_plan_layout_choice():

@@ -284,12 +284,18 @@ def numeric_grad(f, a, dout, eps=1e-6):
     return g
 
 
-@pytest.mark.parametrize("x_shape", [(4,), (3, 4), (2, 3, 4), (0, 4), (1, 1, 1, 4)])
-def test_dense_and_its_backward_for_every_shape(x_shape):
+@pytest.mark.parametrize("x_shape,w_shape", [
+    ((4,), (2, 4)), ((3, 4), (2, 4)), ((2, 3, 4), (2, 4)), ((0, 4), (2, 4)),
+    ((1, 1, 1, 4), (2, 4)),
+    ((3, 5), (0, 5)),   # zero outputs: y is 3x0, dx = dout @ w is 3x5 of zeros
+    ((3, 0), (4, 0)),   # zero inputs: y is the bias on every row, dx and dw are empty
+    ((2, 3, 0), (4, 0)), ((0,), (2, 0)), ((0, 0), (0, 0)),
+])
+def test_dense_and_its_backward_for_every_shape(x_shape, w_shape):
     rng = np.random.default_rng(sum(x_shape))
     x = rng.normal(size=x_shape)
-    w = rng.normal(size=(2, 4))
-    b = rng.normal(size=2)
+    w = rng.normal(size=w_shape)
+    b = rng.normal(size=w_shape[0])
     y = dense(x, w, b)
     np.testing.assert_allclose(y, ref_dense(x, w, b), rtol=1e-12, atol=1e-12)
     dout = rng.normal(size=y.shape)
