@@ -4,6 +4,10 @@
    the screen repainted (the compositor renders the new frame), on the 9x9 lecture picture.
 2. The model's step plus a panel redraw alone (no key handling).
 3. The whole process: `cnn-tui run --headless --keys q` from start to exit.
+4. While the train chapter trains (a worker thread): a key sent as a terminal sends it -> the
+   first repaint after the app handled it, for `+`/`-` (learning rate: the numbers change) and
+   `v` (the view changes: a new layout); and how many times a second the worker's progress
+   reaches the screen (plots, kernels, numbers).
 
 Run: .venv/bin/python bench/app.py
 """
@@ -59,6 +63,61 @@ async def redraws(n: int = 48) -> list[float]:
     return times
 
 
+async def training_live(keys: int = 12, key: str = "v"):
+    """(key -> repaint latencies while training, progress updates per second, round seconds).
+    ``key`` is "v" (next view) or "lr" (+ and - in turn)."""
+    from textual import events
+
+    from cnn_tui.tui.app import CnnTuiApp
+
+    app = CnnTuiApp(start="train")
+    painted: list[float] = []
+    original = app._display
+
+    def display(screen, renderable):
+        painted.append(time.perf_counter())
+        return original(screen, renderable)
+
+    app._display = display
+    latencies: list[float] = []
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.pause()
+        ch = app.model.current
+        accepted: list[float] = []
+        accept = ch.accept
+
+        def counting_accept(*args, **kw):
+            accepted.append(time.perf_counter())
+            return accept(*args, **kw)
+
+        ch.accept = counting_accept
+        app.post_message(events.Key("space", " "))
+        while not ch.running:
+            await asyncio.sleep(0.001)
+        start = time.perf_counter()
+        for _ in range(keys):
+            await asyncio.sleep(0.15)
+            if not ch.running:
+                break
+            before = (ch.view, ch.run.trainer.lr)
+            if key == "v":
+                name, char = "v", "v"
+            else:
+                name, char = ("plus", "+") if len(latencies) % 2 == 0 else ("minus", "-")
+            t0 = time.perf_counter()
+            app.post_message(events.Key(name, char))
+            while (ch.view, ch.run.trainer.lr) == before:
+                await asyncio.sleep(0.0005)
+            handled = time.perf_counter()
+            while not any(p >= handled for p in painted):
+                await asyncio.sleep(0.0005)
+            latencies.append(min(p for p in painted if p >= handled) - t0)
+        while ch.running:
+            await asyncio.sleep(0.01)
+        seconds = time.perf_counter() - start
+    return latencies, len(accepted) / seconds, seconds
+
+
 def process_runs(n: int = 7) -> list[float]:
     exe = [sys.executable, "-m", "cnn_tui", "run", "--headless", "--keys", "q"]
     times = []
@@ -82,6 +141,12 @@ def main() -> None:
         report(f"{chapter}: CPU time of one pilot.press", [r[2] for r in rows])
         report(f"{chapter}: wall time of one pilot.press (incl. idle wait)", [r[1] for r in rows])
     report("model.step + redraw of the panel", asyncio.run(redraws()))
+    latencies, rate, seconds = asyncio.run(training_live(key="lr"))
+    report("train: + or - -> repainted screen while training", latencies)
+    report("train: v (new layout) -> repainted screen while training",
+           asyncio.run(training_live(key="v"))[0])
+    print(f"{'train: progress updates on screen while training':<55} {rate:7.2f} per second "
+          f"(a round of 6 epochs took {seconds:.2f} s)")
     report("cnn-tui run --headless --keys q (whole process)", process_runs())
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "cnn_tui", "--help"], check=True, capture_output=True)

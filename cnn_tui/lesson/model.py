@@ -182,7 +182,8 @@ class LessonModel(Workbench):
         return self.current.cycle(-1)
 
     def reset(self) -> None:
-        self.position = 0
+        """``r``: the open chapter goes back to its start."""
+        self.current.reset()
 
     def to_end(self) -> None:
         self.position = self.length

@@ -229,6 +229,14 @@ class Trainer:
         """Batches done in the current (unfinished) epoch."""
         return -(-self._pos // self.batch)
 
+    @property
+    def epochs(self) -> float:
+        """Epochs trained, with the fraction of the current one (1.25: a quarter into the
+        second)."""
+        if self._order is None:
+            return float(self.epochs_done)
+        return self.epochs_done + self._pos / self.n_train
+
     def current_lr(self) -> float:
         """The learning rate of the next batch: ``lr`` throughout, or with ``decay_epochs``
         a cosine decay from ``lr`` to :data:`FINAL_LR` of it over that many epochs (then

@@ -57,6 +57,12 @@ class Workbench:
         self.cursor = cursor
         self.revision = 0
         self._cache: dict = {}
+        # The X/O network of the "train" chapter as it last published it (a copy that nothing
+        # else changes), for the "implement" chapter to show; None until the train chapter
+        # makes one. ``network_version`` grows with every publication.
+        self.network = None
+        self.network_note = ""
+        self.network_version = 0
         if image is None:
             self.set_picture(picture)
         else:
@@ -79,6 +85,13 @@ class Workbench:
         if key not in c:
             c[key] = fn()
         return c[key]
+
+    def publish_network(self, net, note: str) -> None:
+        """The train chapter's X/O network changed: ``net`` is a copy of it now, ``note`` says
+        how it was trained (e.g. "trained 6 epochs, validation accuracy 99.6 %")."""
+        self.network = net
+        self.network_note = note
+        self.network_version += 1
 
     # ------------------------------------------------------------------ picture, feature, style
     def set_picture(self, name: str) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -36,6 +39,14 @@ class CnnTuiApp(App[None]):
         self.model = LessonModel(chapter=start if start != QUIZ else CHAPTER_IDS[0],
                                  picture=picture, feature=feature)
         self.lesson = LessonScreen(self.model, play_interval=play_interval)
+        # When the learner last pressed a key or clicked: background work (training) steps
+        # aside for a moment after it, so that the answer is drawn at full speed.
+        self.input_time = float("-inf")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.input_time = time.monotonic()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         self.push_screen(self.lesson)

@@ -284,6 +284,28 @@ def _check_svg_path(path: str, where: str) -> None:
                             "writable")
 
 
+async def settle(app, pilot) -> None:
+    """Let what a key started run to its end: background work (the train chapter's worker
+    trains to the end of its round or until paused) and the messages it posts. A headless run
+    then shows the same screen every time, however fast the machine is."""
+    import asyncio
+
+    from textual.worker import WorkerState
+
+    await pilot.pause()
+    for _ in range(1000):
+        busy = [w for w in app.workers
+                if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            break
+        try:
+            await app.workers.wait_for_complete(busy)
+        except Exception:  # noqa: BLE001 - a failed worker is reported by its own handler
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+    await pilot.pause()
+
+
 async def _drive(app, size, steps: list[Step], svg: str | None, out) -> int:
     last = ""
     last_svg = ""
@@ -307,7 +329,7 @@ async def _drive(app, size, steps: list[Step], svg: str | None, out) -> int:
                     if svg:
                         last_svg = app.export_screenshot()
                     await pilot.press(key)
-                await pilot.pause()
+                    await settle(app, pilot)
             elif step.action == "expect":
                 text = screen_text(app)
                 if step.arg not in text:

@@ -113,17 +113,17 @@ async def test_space_plays_and_pauses():
 async def test_chapter_navigation_with_n_and_p():
     app = make("literal")
     async with app.run_test(size=(100, 36)) as pilot:
-        assert "1/11" in screen_text(app)
+        assert "1/13" in screen_text(app)
         await pilot.press("n", "n")
-        assert app.model.chapter == "filtering" and "3/11" in screen_text(app)
+        assert app.model.chapter == "filtering" and "3/13" in screen_text(app)
         await pilot.press("p")
         assert app.model.chapter == "features"
         await pilot.press("p", "p")
         assert app.model.chapter == "literal"
         assert "first chapter" in screen_text(app)
-        for _ in range(12):
+        for _ in range(14):
             await pilot.press("n")
-        assert app.model.chapter == "params" and "last chapter" in screen_text(app)
+        assert app.model.chapter == "train" and "last chapter" in screen_text(app)
 
 
 async def test_literal_counts_agreeing_pixels():
@@ -327,7 +327,7 @@ async def test_help_screen_opens_and_closes():
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.press("question_mark")
         text = screen_text(app)
-        assert "Chapter 8/11: Pooling shrinks the maps" in text and "Everywhere" in text
+        assert "Chapter 8/13: Pooling shrinks the maps" in text and "Everywhere" in text
         await pilot.press("escape")
         assert isinstance(app.screen, LessonScreen)
 
@@ -350,7 +350,7 @@ async def test_resize_and_too_small_message():
 
 @pytest.mark.parametrize("chapter", ["literal", "features", "filtering", "convolution",
                                      "padding", "edges", "relu", "pooling", "stacking",
-                                     "votes", "params"])
+                                     "votes", "params", "implement", "train"])
 async def test_every_chapter_fits_80x24(chapter):
     app = make(chapter)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -478,7 +478,7 @@ async def test_key_mashing_never_breaks_the_app():
             await pilot.press(rng.choice(keys))
             assert isinstance(app.screen, LessonScreen)
         text = screen_text(app)
-        assert "/11" in text and "Traceback" not in text
+        assert "/13" in text and "Traceback" not in text
 
 
 @pytest.mark.parametrize("size", [(100, 36), (80, 24)])

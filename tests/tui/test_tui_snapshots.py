@@ -25,6 +25,8 @@ KEYS = {
     "stacking": ["right", "right", "right"],
     "votes": [],
     "params": ["right"],
+    "implement": ["right", "right"],
+    "train": [],          # untrained: training itself runs on a thread (tests/tui/test_train_panel.py)
 }
 
 

@@ -28,6 +28,8 @@ CHAPTER_IDS: tuple[str, ...] = (
     "stacking",
     "votes",
     "params",
+    "implement",
+    "train",
 )
 
 

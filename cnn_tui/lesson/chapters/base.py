@@ -82,6 +82,10 @@ class Chapter:
         """right/left in a chapter that does not step: show the next choice. False: none."""
         return False
 
+    def reset(self) -> None:
+        """``r``: back to the chapter's start (the first position, by default)."""
+        self.position = 0
+
     def jump_to(self, cell: tuple[int, int]) -> None:
         """Put the window on output cell ``(row, col)``."""
         raise ModelError("this chapter has no window to move; try the convolution chapter")

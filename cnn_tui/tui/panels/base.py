@@ -11,6 +11,7 @@ import math
 
 from rich.text import Text
 from textual.containers import Vertical
+from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.base import Chapter
 from cnn_tui.tui.widgets.matrix import picture_text
@@ -24,6 +25,14 @@ def picture_view_text(chapter: Chapter, outline=()) -> Text:
     """The workbench's picture, with the drawing cursor when drawing."""
     bench = chapter.bench
     return picture_text(bench.image, outline=outline, highlight=bench.cursor_cells)
+
+
+def update(widget: Static, content) -> None:
+    """``widget.update(content)`` unless it shows that already: an update lays the screen out
+    again, which a live view (training) would otherwise pay several times a second."""
+    if getattr(widget, "_cnn_shown", None) != content:
+        widget._cnn_shown = content
+        widget.update(content)
 
 
 def bar(value: float, width: int, colour: str) -> Text:

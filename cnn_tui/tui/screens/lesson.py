@@ -18,6 +18,7 @@ from cnn_tui.lesson.chapters import CHAPTER_IDS, chapter_classes
 from cnn_tui.lesson.chapters.base import SHARED_ACTIONS
 from cnn_tui.lesson.model import LessonModel, ModelError
 from cnn_tui.tui.panels import ChapterPanel, panel_class
+from cnn_tui.tui.panels.base import update
 from cnn_tui.tui.widgets.matrix import MatrixView
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -155,8 +156,8 @@ class LessonScreen(Screen[None]):
         if m.editing:
             info.append("✎ editing")
         title.append(" · ".join(info), style="italic")
-        self.query_one("#title", Static).update(title)
-        self.query_one("#explain", Static).update(ch.text)
+        update(self.query_one("#title", Static), title)
+        update(self.query_one("#explain", Static), ch.text)
         panel = self.panel
         if panel is not None and panel.chapter_id == m.chapter:
             panel.show(ch, width)
@@ -164,7 +165,7 @@ class LessonScreen(Screen[None]):
         else:
             status = self.message
         style = "bold #ffffff on #a01010" if self.message else ""
-        self.query_one("#status", Static).update(Text(f" {status}", style=style, no_wrap=True,
+        update(self.query_one("#status", Static), Text(f" {status}", style=style, no_wrap=True,
                                                       overflow="ellipsis"))
 
     def say(self, message: str) -> None:
