@@ -32,6 +32,8 @@ from cnn_tui.tui.widgets.matrix import heat_text
 POST_EVERY = 0.2          # seconds between two progress messages: the view redraws 5 times a second
 GIVE_WAY = 0.1            # seconds the worker waits after a key press or click, so the
                           # answer is drawn at full speed rather than sharing the interpreter
+# Rows of the tallest view below the plots: the lesson table (X/O), the 10x10 confusion (digits).
+LOWER_ROWS = {"xo": 11, "digits": 13}
 TRAIN_COLOUR = "#e08214"  # the palette's orange
 VAL_COLOUR = "#b2abd2"    # the palette's light purple
 BATCH_COLOUR = "#777777"
@@ -63,7 +65,11 @@ def kernels_text(snap: Snapshot, width: int, max_rows: int = 2) -> Text:
     fit = max(1, min(len(k), (width + 1) // cell))
     shown = min(len(k), fit * max_rows)
     per_row = -(-shown // -(-shown // fit))         # rows as even as they can be
-    title = "first layer's kernels" + (f" ({shown} of {len(k)})" if shown < len(k) else "")
+    if width >= 32 or shown == len(k):
+        title = "first layer's kernels" + (f" ({shown} of {len(k)})" if shown < len(k) else "")
+    else:
+        title = f"kernels {shown}/{len(k)}"
+    title = title[:max(width, per_row * cell - 1)]
     t = Text(title + "\n", style="bold", no_wrap=True, overflow="crop")
     scale = float(abs(k).max()) or 1.0
     rows = [side_by_side([heat_text(k[i], scale=scale)
@@ -73,14 +79,17 @@ def kernels_text(snap: Snapshot, width: int, max_rows: int = 2) -> Text:
     return t
 
 
-def confusion_text(snap: Snapshot) -> Text:
-    """The validation split's confusion matrix: a row per true class, a column per answer."""
+def confusion_text(snap: Snapshot, compact: bool = False) -> Text:
+    """The validation split's confusion matrix: a row per true class, a column per answer
+    (``compact``: the explanation on the title's line, for short screens)."""
     cm = snap.confusion
     classes = snap.classes
     w = max(3, len(str(int(cm.max()))) + 1)
     lw = max(len(c) for c in classes) + 1
-    t = Text("confusion (held-out)\n", style="bold", no_wrap=True)
-    t.append(" " * (lw + 1) + "".join(f"{c:>{w}}" for c in classes) + "  answer\n", style="dim")
+    t = Text("confusion (held-out)", style="bold", no_wrap=True)
+    t.append(" " if compact else "\n")
+    t.append("rows: true · columns: answer\n", style="dim")
+    t.append(" " * (lw + 1) + "".join(f"{c:>{w}}" for c in classes) + "\n", style="dim")
     top = max(1, int(cm.max()))
     for i, c in enumerate(classes):
         t.append(f"{c:>{lw}} ", style="dim")
@@ -92,8 +101,8 @@ def confusion_text(snap: Snapshot) -> Text:
             v = n / top if i == j else -n / top
             fg, bg = value_colours(v, 1.0)
             t.append(f"{n:>{w}}", style=f"{fg} on {bg}")
-        t.append("\n")
-    t.append(" " * lw + " true", style="dim")
+        if i < len(classes) - 1:
+            t.append("\n")
     return t
 
 
@@ -203,6 +212,7 @@ class TrainPanel(ChapterPanel):
         super().__init__()
         self._chapter: Chapter | None = None
         self._plotted: tuple | None = None
+        self._lower_rows: int | str | None = None
 
     def compose(self):
         with Horizontal(id="curves"):
@@ -231,6 +241,13 @@ class TrainPanel(ChapterPanel):
         snap = chapter.snapshot
         self._plot(snap)
         update(self.query_one("#stats", Static), stats_text(chapter))
+        # On a tall screen the lower row keeps the height of its tallest view, so that changing
+        # the view (v, e) does not resize and redraw the plots above it.
+        tall = self.app.size.height >= 30
+        rows = LOWER_ROWS.get(chapter.data_name, 13) if tall else "auto"
+        if rows != self._lower_rows:
+            self._lower_rows = rows
+            self.query_one("#lower").styles.height = rows
         # The picture and the lesson table are wide: on a narrow screen they take the row.
         wide = chapter.showing_picture or chapter.showing_lesson
         self.query_one("#stats").display = not (wide and width < 100)
@@ -240,8 +257,10 @@ class TrainPanel(ChapterPanel):
         elif chapter.showing_lesson:
             detail = lesson_text(chapter, width - (27 if width >= 100 else 0))
         else:
-            detail = confusion_text(snap)
-        room = width - 29 - max(len(line) for line in detail.plain.split("\n")) - 2
+            detail = confusion_text(snap, compact=not tall)
+        # (the detail's first line is a title that may be cut; its body must show whole)
+        body = detail.plain.split("\n")[1:] or [""]
+        room = width - 29 - max(len(line) for line in body) - 2
         update(self.query_one("#kernels", Static), kernels_text(snap, max(13, room)))
         detail.no_wrap = True
         detail.overflow = "crop"
