@@ -348,6 +348,9 @@ class TrainPanel(ChapterPanel):
         chapter = self._chapter
         if chapter is None:
             return
+        if not message.stopped and \
+                time.monotonic() - getattr(self.app, "input_time", float("-inf")) < GIVE_WAY:
+            return      # the learner just pressed a key: draw that first; the next news follows
         chapter.accept(message.snapshot, message.run, stopped=message.stopped,
                        error=message.error, stop_event=message.stop_event)
         screen = self.screen
