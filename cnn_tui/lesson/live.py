@@ -8,14 +8,17 @@ the trainer goes on changing, so the thread that draws never reads half an updat
 
 A run trains in rounds of the data set's default number of epochs (``DEFAULTS``), with the same
 cosine learning-rate schedule as ``cnn-tui train``: the first round of a run of seed S is the
-very same computation as ``cnn-tui train --data D --seed S``. Every quarter of an epoch (and at
-the start) the run evaluates the network on both splits: a :class:`Checkpoint` on the curves.
-No UI here.
+very same computation as ``cnn-tui train --data D --seed S``; later rounds go on at the
+schedule's final rate (2 % of the start) unless the learner changes it. In the middle and at the
+end of every epoch, and at the start, the run evaluates the network on both whole splits: a
+:class:`Checkpoint` on the curves. No UI here.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +27,7 @@ from cnn_tui.engine.net import Network
 from cnn_tui.lesson.datasets import Dataset
 from cnn_tui.lesson.training import DEFAULTS, StepRecord, Trainer
 
-CHECKPOINTS_PER_EPOCH = 4
+CHECKPOINTS_PER_EPOCH = 2   # evaluations of both splits per epoch (each: about 3 batches)
 MAX_CURVE_POINTS = 2000     # longer batch-loss curves keep every other point
 SMOOTHING = 0.9             # the batch-loss curve is an exponential moving average
 
@@ -56,7 +59,7 @@ class Snapshot:
     step_in_epoch: int
     steps_per_epoch: int
     total_steps: int
-    seconds: float                   # time spent training and evaluating
+    seconds: float                   # time spent training and evaluating (checkpoints too)
     round_end: int                   # the epoch the current round stops at
     checkpoints: tuple[Checkpoint, ...]
     batch_curve: tuple[tuple[float, float], ...]   # (epoch, smoothed batch loss)
@@ -91,8 +94,10 @@ class LiveRun:
         per = self.trainer.steps_per_epoch
         self._every = max(1, per // CHECKPOINTS_PER_EPOCH)
         self.checkpoints: list[Checkpoint] = []
+        self.checkpoint_seconds = 0.0
         self.confusion = np.zeros((dataset.num_classes,) * 2, dtype=np.int64)
         self._checkpoint()
+        self.checkpoint_seconds = 0.0       # the clock starts with the first batch
 
     # --------------------------------------------------------------------------------- state
     @property
@@ -117,10 +122,19 @@ class LiveRun:
             self.round_end = self.trainer.epochs_done + self.round_epochs
 
     # ------------------------------------------------------------------------------ training
-    def step(self) -> StepRecord:
-        """Train one batch (and evaluate when a checkpoint is due). Raises the trainer's
-        ``TrainingError`` when the loss diverges."""
+    @property
+    def seconds(self) -> float:
+        """Time spent training and evaluating, checkpoints included."""
+        return self.trainer.seconds + self.checkpoint_seconds
+
+    def step(self, should_stop: Callable[[], bool] | None = None) -> StepRecord | None:
+        """Train one batch (and evaluate when a checkpoint is due); None, without training,
+        when ``should_stop()`` says stop (asked under the lock, so once a caller holding the
+        lock has set it, no batch starts any more). Raises the trainer's ``TrainingError``
+        when the loss diverges."""
         with self.lock:
+            if should_stop is not None and should_stop():
+                return None
             t = self.trainer
             rec = t.step()
             s = rec.loss if self._smoothed is None else \
@@ -131,12 +145,15 @@ class LiveRun:
                 if len(self._curve) > MAX_CURVE_POINTS:
                     self._curve = self._curve[::2]
                     self._stride *= 2
-            if rec.epoch_done or rec.step % self._every == 0:
+            # mid-epoch checkpoints, none just before the epoch's end, and the end itself
+            if rec.epoch_done or (rec.step % self._every == 0
+                                  and rec.steps - rec.step >= self._every // 2):
                 self._checkpoint()
             self.version += 1
             return rec
 
     def _checkpoint(self) -> None:
+        start = time.perf_counter()
         t = self.trainer
         ds = t.dataset
         scores = []
@@ -149,6 +166,7 @@ class LiveRun:
         k = ds.num_classes
         self.confusion = np.bincount(y * k + pred, minlength=k * k).reshape(k, k)
         self.checkpoints.append(Checkpoint(self.epoch, *scores))
+        self.checkpoint_seconds += time.perf_counter() - start
 
     def snapshot(self) -> Snapshot:
         """Copies of everything a view draws (taken under the lock)."""
@@ -163,6 +181,6 @@ class LiveRun:
                 optimizer=t.optimizer_name, lr=float(t.lr), current_lr=t.current_lr(),
                 epochs_done=t.epochs_done, epoch=self.epoch, step_in_epoch=t.step_in_epoch,
                 steps_per_epoch=t.steps_per_epoch, total_steps=t.total_steps,
-                seconds=t.seconds, round_end=self.round_end,
+                seconds=self.seconds, round_end=self.round_end,
                 checkpoints=tuple(self.checkpoints), batch_curve=tuple(self._curve),
                 kernels=kernels, confusion=self.confusion.copy(), net=net)

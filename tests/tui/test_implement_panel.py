@@ -89,3 +89,22 @@ async def test_help_lists_the_chapters_keys():
         text = flat(screen_text(app))
         assert "Let's implement a CNN" in text
         assert "next map" in text and "map,row,col" in text and "next/previous layer" in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (160, 48)])
+async def test_dense_layers_show_their_biases(size):
+    """Every bias of both dense layers is on screen, in the lecture's format, at every size."""
+    from cnn_tui.engine import format_value
+
+    app = make("implement")
+    async with app.run_test(size=size) as pilot:
+        net = app.model.current.impl_network
+        for position, key in ((8, "6.bias"), (10, "8.bias")):
+            while app.model.position < position:
+                await pilot.press("right")
+            text = screen_text(app)
+            assert f"bias: one per output ({net.params[key].size})" in text
+            shown = [float(v) for v in text.split("bias: one per output", 1)[1].split()
+                     if v.lstrip("-").replace(".", "", 1).isdigit()]
+            expected = [float(format_value(float(b), "lecture")) for b in net.params[key]]
+            assert shown[:len(expected)] == expected

@@ -78,7 +78,27 @@ async def test_leaving_the_chapter_stops_training_and_implement_shows_the_networ
         steps = ch.run.trainer.total_steps
         await pilot.pause(0.3)
         assert ch.run.trainer.total_steps == steps and not ch.run.round_done
-        assert app.model.network_version > 0 and "trained" in app.model.network_note
+        # the implement chapter shows the network exactly as training left it
+        assert ch.snapshot.version == ch.run.version
+        net = app.model.network
+        for name, value in ch.run.trainer.net.params.items():
+            assert (net.params[name] == value).all()
+        note = app.model.network_note
+        assert "untrained" not in note and f"trained {ch.snapshot.epoch:.2f} epochs" in note
+        assert note in flat(screen_text(app))
+
+
+async def test_the_quiz_over_the_lesson_stops_training():
+    app = make("train")
+    async with app.run_test(size=(100, 36)):
+        ch = app.model.current
+        await press_now(app, "space", lambda: ch.running)
+        await asyncio.sleep(0.2)
+        await press_now(app, "z", lambda: not ch.running)
+        await app.workers.wait_for_complete()
+        steps = ch.run.trainer.total_steps
+        await asyncio.sleep(0.3)
+        assert ch.run.trainer.total_steps == steps and not ch.run.round_done
 
 
 async def test_quitting_stops_the_worker():
@@ -111,6 +131,20 @@ async def test_drawing_shows_the_trained_networks_probabilities():
         assert f"{after['X']:.3f}" in screen_text(app) and f"{after['O']:.3f}" in screen_text(app)
 
 
+async def test_a_click_on_the_picture_draws():
+    app = make("train")
+    async with app.run_test(size=(100, 36)) as pilot:
+        ch = app.model.current
+        await pilot.press("v", "v")
+        assert ch.showing_picture and not app.model.editing
+        image = app.screen.query_one("#image")
+        before = app.model.image.copy()
+        # the caption is one line; each pixel is two columns wide
+        await pilot.click(image, offset=(2 * 4, 1 + 0))
+        assert app.model.editing and app.model.image[0, 4] == -before[0, 4]
+        assert (app.model.image != before).sum() == 1
+
+
 async def test_digits_in_the_app():
     pytest.importorskip("sklearn")
     app = make("train")
@@ -129,9 +163,9 @@ def test_headless_training_is_the_same_every_time(capsys):
     for _ in range(2):
         code, out, err = headless(capsys, screen="train", keys="space")
         assert code == 0, err
-        outs.append(re.sub(r"\d+ batch(es)? · [\d.]+ s", "", out))
+        outs.append(re.sub(r"time [\d.]+ s", "", out))
     assert outs[0] == outs[1]
     text = flat(outs[0])
-    assert "epoch 6.00/6" in text and "round done" in text
+    assert "epoch 6.00 of 6" in text and "378 in all" in text and "round done" in text
     accuracy = float(re.search(r"valid\. +[\d.]+ +([\d.]+)%", text).group(1))
     assert accuracy >= 99.0

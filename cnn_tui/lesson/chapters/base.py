@@ -86,6 +86,10 @@ class Chapter:
         """``r``: back to the chapter's start (the first position, by default)."""
         self.position = 0
 
+    def leave(self) -> None:
+        """The learner leaves the chapter (another chapter, the quiz, help): stop anything
+        that runs on its own. Nothing, by default."""
+
     def jump_to(self, cell: tuple[int, int]) -> None:
         """Put the window on output cell ``(row, col)``."""
         raise ModelError("this chapter has no window to move; try the convolution chapter")

@@ -255,11 +255,19 @@ class Chapter(Base):
             return None
         return self.impl_network.params[f"{layer.index}.weight"]
 
+    @property
+    def impl_bias(self) -> np.ndarray | None:
+        """The shown layer's biases, one per output (None for a layer without parameters)."""
+        layer = self.impl_layer
+        if layer is None or not layer.params:
+            return None
+        return self.impl_network.params[f"{layer.index}.bias"]
+
     # ------------------------------------------------------------------ one cell, all channels
     @property
     def impl_cell_layer(self) -> int | None:
-        """The layer whose cell is worked out: the first convolution that reads several maps
-        (the second convolution), or None when there is none."""
+        """The layer whose cell is worked out: the first convolution after the first layer
+        (the one that sums over several maps), or None when there is none."""
         for s in self.impl_layers:
             if s.kind == "conv" and s.index > 0:
                 return s.index

@@ -29,7 +29,7 @@ LEARNING_RATES: tuple[float, ...] = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0
 DATA_SETS: tuple[str, ...] = datasets.NAMES
 CONFUSION, LESSON, PICTURE_VIEW = "confusion", "lesson", "picture"
 VIEWS: tuple[str, ...] = (CONFUSION, LESSON, PICTURE_VIEW)
-OPTIMIZER_TITLES = {"adam": "Adam", "sgd": "SGD (momentum 0.9)"}
+OPTIMIZER_TITLES = {"adam": "Adam", "sgd": "SGD, momentum 0.9"}
 
 
 class Chapter(Base):
@@ -38,17 +38,20 @@ class Chapter(Base):
     text = ("Nobody wires this network: it starts from random weights and each batch of examples "
             "nudges every weight against its gradient. Watch the loss fall and the kernels "
             "become features.")
-    more = ("space starts or pauses training, right trains one batch. A round is the data set's "
-            "usual number of epochs (6 for X/O, 10 for digits), with the learning rate falling "
-            "along a cosine, as 'cnn-tui train' does; space after a round trains another one. "
-            "The curves show loss and accuracy on the training split and on held-out pictures "
-            "never trained on. + and - change the learning rate, s switches between X's and "
-            "O's and handwritten digits, o between Adam and SGD, r starts again from new random "
-            "weights. v shows the 18 lesson pictures scored by the trained network beside the "
-            "hand-wired one; e lets you draw a picture and watch the probabilities follow.")
+    more = ("space starts or pauses training, right trains one batch. A round is the data "
+            "set's usual number of epochs (6 for X/O, 10 for digits), with the learning rate "
+            "falling along a cosine, as 'cnn-tui train' does; space after a round trains "
+            "another one, at the final rate (+ raises it). The curves show loss and accuracy "
+            "on the training split and on held-out pictures never trained on, measured in the "
+            "middle and at the end of every epoch. + and - change the learning rate, s "
+            "switches between X's and O's and handwritten digits, o between Adam and SGD, r "
+            "starts again from new random weights. v shows the 18 lesson pictures scored by "
+            "the trained network beside the hand-wired one; e lets you draw a picture and "
+            "watch the probabilities follow.")
     keys = (("space", "start / pause training"), ("right", "train one batch"),
             ("+ / -", "learning rate up / down"), ("s", "data set: X/O or digits"),
-            ("o", "optimiser: Adam or SGD"), ("v", "confusion matrix / lesson pictures / your picture"),
+            ("o", "optimiser: Adam or SGD"),
+            ("v", "confusion matrix / lesson pictures / your picture"),
             ("r", "start again with a new seed"), ("i", "next picture"),
             ("e", "draw: your own picture"))
     offers = frozenset({RESET, EDIT, PICTURE})
@@ -79,18 +82,20 @@ class Chapter(Base):
     @property
     def run(self) -> LiveRun:
         """The current data set's run, made on first use (a ModelError when it cannot be)."""
-        name = self.data_name
-        if name not in self.runs:
-            try:
-                ds = datasets.load(name, self.train_seed)
-                run = LiveRun(ds, seed=self.train_seed, optimizer=self.optimizer_name)
-            except datasets.MissingExtraError as exc:
-                raise ModelError(str(exc)) from None
-            except (datasets.DatasetError, TrainingError, EngineError) as exc:
-                raise ModelError(str(exc)) from None
-            self.runs[name] = run
-            self._take(run.snapshot())
-        return self.runs[name]
+        if self.data_name not in self.runs:
+            self._make_run(self.data_name)
+        return self.runs[self.data_name]
+
+    def _make_run(self, name: str) -> None:
+        try:
+            ds = datasets.load(name, self.train_seed)
+            run = LiveRun(ds, seed=self.train_seed, optimizer=self.optimizer_name)
+        except datasets.MissingExtraError:
+            raise ModelError(f"the digits need scikit-learn: {datasets.INSTALL_HINT}") from None
+        except (datasets.DatasetError, TrainingError, EngineError) as exc:
+            raise ModelError(str(exc)) from None
+        self.runs[name] = run
+        self._take(run.snapshot())
 
     @property
     def snapshot(self) -> Snapshot:
@@ -119,8 +124,8 @@ class Chapter(Base):
         if snapshot.dataset == "xo":
             last = snapshot.last
             state = ("untrained (random weights)" if snapshot.total_steps == 0 else
-                     f"trained {snapshot.epoch:.2f} epochs, validation accuracy "
-                     f"{last.val_accuracy:.1%}")
+                     f"trained {snapshot.epoch:.2f} epochs (validation accuracy "
+                     f"{last.val_accuracy:.1%} at epoch {last.epoch:.2f})")
             self.bench.publish_network(snapshot.net, f"seed {snapshot.seed}, {state}")
 
     # ------------------------------------------------------------------ keys
@@ -138,13 +143,30 @@ class Chapter(Base):
         self.changed()
 
     def pause(self) -> None:
-        """Ask the worker to stop after its batch (it hands over a last snapshot)."""
-        if self.stop_event is not None:
-            self.stop_event.set()
+        """Stop the worker: no batch starts after this returns (one under way finishes
+        first), and the view shows the network as it stopped."""
+        event = self.stop_event
         self.stop_event = None
         self.running = False
         self.start_wanted = False
+        if event is not None:
+            event.set()
+            self.catch_up()
         self.changed()
+
+    leave = pause
+
+    def catch_up(self) -> None:
+        """Keep the current run's state when the kept snapshot is behind it (a worker's last
+        batches, whose news did not arrive). Only when no worker trains."""
+        run = self.runs.get(self.data_name)
+        if run is None or self.running:
+            return
+        with run.lock:                  # waits for a batch under way
+            pass
+        kept = self.snapshots.get(self.data_name)
+        if kept is None or kept.version < run.version:
+            self._take(run.snapshot())
 
     def _paused(self, what: str) -> None:
         if self.running:
@@ -166,7 +188,8 @@ class Chapter(Base):
         return True
 
     def reset(self) -> None:
-        """r: start again, from new random weights (the next seed), on the same data set."""
+        """r: start again on the same data set with the next seed: new random weights, a new
+        shuffle and, for X's and O's, newly drawn pictures."""
         self.pause()
         self.train_seed = (self.train_seed + 1) % 2 ** 32
         self.runs.pop(self.data_name, None)
@@ -192,21 +215,19 @@ class Chapter(Base):
 
     def next_dataset(self) -> None:
         """s: the other data set (each keeps its own run)."""
+        new = cycle(DATA_SETS, self.data_name)
+        if new not in self.runs:
+            self._make_run(new)         # before pausing: a failure changes nothing
         self.pause()
-        old = self.data_name
-        self.data_name = cycle(DATA_SETS, old)
-        try:
-            self.run
-        except ModelError:
-            self.data_name = old
-            raise
-        if self.data_name != "xo" and self.bench.editing:
+        self.data_name = new
+        if new != "xo" and self.bench.editing:
             self.bench.toggle_edit()
         self.notice = f"data set: {self.run.dataset.title}"
         self.changed()
 
     def next_optimizer(self) -> None:
-        """o: the other optimiser; training starts again from the same random weights."""
+        """o: the other optimiser; training starts again, on both data sets, from the same
+        random weights."""
         self.pause()
         self.optimizer_name = cycle(OPTIMIZERS, self.optimizer_name)
         self.runs.clear()
@@ -254,7 +275,7 @@ class Chapter(Base):
         of that answer, hand-wired network's answer ("tie" on a tie), trained right,
         hand-wired right)``."""
         snap = self.snapshots.get("xo") or self.snapshot
-        return self.memo(("lesson", id(snap)), lambda: self._lesson_rows(snap))
+        return self.memo(("lesson", snap.seed, snap.version), lambda: self._lesson_rows(snap))
 
     def _lesson_rows(self, snap: Snapshot) -> list:
         lesson = self.runs["xo"].dataset.lesson
@@ -278,14 +299,14 @@ class Chapter(Base):
     def picture_probabilities(self) -> dict[str, float]:
         """The X/O network's probabilities for the workbench's picture."""
         snap = self.snapshots.get("xo") or self.snapshot
-        return self.memo(("probs", id(snap)), lambda: dict(zip(snap.classes, map(
+        return self.memo(("probs", snap.seed, snap.version), lambda: dict(zip(snap.classes, map(
             float, snap.net.predict_proba(self.bench.image[None, None].astype(np.float32))[0]))))
 
     @property
     def flip_map(self) -> np.ndarray:
         """P(X) if that one pixel of the picture were flipped: how much each pixel matters."""
         snap = self.snapshots.get("xo") or self.snapshot
-        return self.memo(("flips", id(snap)), lambda: self._flips(snap))
+        return self.memo(("flips", snap.seed, snap.version), lambda: self._flips(snap))
 
     def _flips(self, snap: Snapshot) -> np.ndarray:
         img = self.bench.image.astype(np.float32)

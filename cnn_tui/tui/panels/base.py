@@ -30,8 +30,12 @@ def picture_view_text(chapter: Chapter, outline=()) -> Text:
 def update(widget: Static, content) -> None:
     """``widget.update(content)`` unless it shows that already: an update lays the screen out
     again, which a live view (training) would otherwise pay several times a second."""
-    if getattr(widget, "_cnn_shown", None) != content:
-        widget._cnn_shown = content
+    key = content
+    if isinstance(content, Text):
+        key = (content.plain, tuple(content.spans), str(content.style), content.justify,
+               content.overflow, content.no_wrap)
+    if getattr(widget, "_cnn_shown", None) != key:
+        widget._cnn_shown = key
         widget.update(content)
 
 

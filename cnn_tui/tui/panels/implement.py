@@ -71,6 +71,7 @@ class ImplementPanel(ChapterPanel):
                 yield MatrixView(id="detail", clickable=True)
                 yield Static(id="note")
             yield MatrixView(id="weights")
+            yield MatrixView(id="bias")
 
     # ------------------------------------------------------------------ drawing
     def show(self, chapter: Chapter, width: int) -> None:
@@ -78,7 +79,7 @@ class ImplementPanel(ChapterPanel):
         roomy = width >= 120 and self.app.size.height >= 36
         kind = chapter.impl_stage_kind
         self._image_room = True
-        for wid in ("#stack", "#patch", "#kernel", "#image", "#detail", "#weights"):
+        for wid in ("#stack", "#patch", "#kernel", "#image", "#detail", "#weights", "#bias"):
             self.query_one(wid).display = False
         self.query_one("#head", Static).update(Text(self.head(chapter), style="bold",
                                                     no_wrap=True, overflow="ellipsis"))
@@ -185,13 +186,38 @@ class ImplementPanel(ChapterPanel):
         detail.show(caption, grid, grid_values.shape, chars)
         detail.display = True
         w = chapter.impl_weights
-        if w is not None and (roomy or w.shape[0] <= 4):
+        b = chapter.impl_bias
+        per = 1
+        if b is not None:
+            per = next((n for n in (16, 8) if b.size > n and b.size % n == 0
+                        and n * 6 + 2 <= width), b.size)
+        # A big weight matrix only where it fits whole: one column per input, a row per output,
+        # below the head, the values and above the biases (the stage is the screen less 6 rows).
+        rows_needed = (1 + grid_values.shape[0] + 1 + (w.shape[0] + 1 if w is not None else 0)
+                       + (b.size // per + 1 if b is not None else 0))
+        fits = (w is not None and w.shape[1] + 2 <= width
+                and self.app.size.height - 6 >= rows_needed)
+        if w is not None and (w.shape[0] <= 4 or (roomy and fits)):
             wchars = 2 if 2 * w.shape[1] <= width - 2 else 1
             view = self.query_one("#weights", MatrixView)
             view.show(f"weights {dims(w.shape)}: one row per output, one column per input",
                       thumb(w, wchars, stack_scale(w)), w.shape, wchars)
             view.display = True
             self._image_room = w.shape[0] <= 4      # a tall matrix needs the picture's rows
+        elif w is not None:
+            self._image_room = False
+        if b is not None:
+            row = b.reshape(-1, per)
+            grid = values_text(row, bench.style, scale=stack_scale(b), cell_width=5, gap=1)
+            chars = 6
+            if text_width(grid) > width - 2:
+                grid, chars = thumb(row, 2, stack_scale(b)), 2
+            view = self.query_one("#bias", MatrixView)
+            caption = f"bias: one per output ({b.size})"
+            if w is not None and not self.query_one("#weights").display:
+                caption += f"; the {dims(w.shape)} weights need a 160x48 screen"
+            view.show(caption, grid, row.shape, chars)
+            view.display = True
         return self.layer_note(chapter, roomy)
 
     # ------------------------------------------------------------------ the notes

@@ -4,8 +4,8 @@ the lesson pictures and your own drawing, while a worker thread trains.
 The worker (:meth:`TrainPanel.train`) only trains and posts :class:`TrainPanel.Progress`
 messages carrying snapshots; the handler hands them to the chapter on the UI's thread, which
 owns every change of state. The worker stops at the end of a round, when the chapter pauses
-(``space``, ``r``, ``s``, ``o``), when the panel goes (another chapter, the quiz) and when the
-app quits.
+(``space``, ``r``, ``s``, ``o``), when the learner leaves the chapter (another chapter, or the
+quiz or help screen over the lesson), when the panel goes and when the app quits.
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from cnn_tui.lesson.training import TrainingError
 from cnn_tui.render import value_colours
 from cnn_tui.tui.panels.base import (STRONG_COLOUR, ChapterPanel, bar, picture_view_text,
                                      update)
-from cnn_tui.tui.widgets.matrix import heat_text
+from cnn_tui.tui.widgets.matrix import MatrixView, heat_text
 
 POST_EVERY = 0.2          # seconds between two progress messages: the view redraws 5 times a second
 GIVE_WAY = 0.1            # seconds the worker waits after a key press or click, so the
                           # answer is drawn at full speed rather than sharing the interpreter
 # Rows of the tallest view below the plots: the lesson table (X/O), the 10x10 confusion (digits).
-LOWER_ROWS = {"xo": 11, "digits": 13}
+LOWER_ROWS = {"xo": 11, "digits": 12}
 TRAIN_COLOUR = "#e08214"  # the palette's orange
 VAL_COLOUR = "#b2abd2"    # the palette's light purple
 BATCH_COLOUR = "#777777"
@@ -79,20 +79,18 @@ def kernels_text(snap: Snapshot, width: int, max_rows: int = 2) -> Text:
     return t
 
 
-def confusion_text(snap: Snapshot, compact: bool = False) -> Text:
-    """The validation split's confusion matrix: a row per true class, a column per answer
-    (``compact``: the explanation on the title's line, for short screens)."""
+def confusion_text(snap: Snapshot) -> Text:
+    """The held-out split's confusion matrix: a row per true class, a column per answer."""
     cm = snap.confusion
     classes = snap.classes
     w = max(3, len(str(int(cm.max()))) + 1)
-    lw = max(len(c) for c in classes) + 1
-    t = Text("confusion (held-out)", style="bold", no_wrap=True)
-    t.append(" " if compact else "\n")
-    t.append("rows: true · columns: answer\n", style="dim")
-    t.append(" " * (lw + 1) + "".join(f"{c:>{w}}" for c in classes) + "\n", style="dim")
+    lw = max(5, max(len(c) for c in classes) + 1)
+    t = Text("confusion (held-out)\n", style="bold", no_wrap=True)
+    t.append(f"{'true↓':<{lw}}" + "".join(f"{c:>{w}}" for c in classes) + " answer\n",
+             style="dim")
     top = max(1, int(cm.max()))
     for i, c in enumerate(classes):
-        t.append(f"{c:>{lw}} ", style="dim")
+        t.append(f"{c:>{lw - 1}} ", style="dim")
         for j in range(len(classes)):
             n = int(cm[i, j])
             if n == 0:
@@ -124,8 +122,9 @@ def lesson_text(chapter: Chapter, width: int) -> Text:
         for name, label, answer, p, hand_answer, ok, hand_ok in rows[c * per:(c + 1) * per]:
             col.append(f"{name:<{nw}} {label:<3} ")
             col.append(f"{answer}{'✓' if ok else '✗'}", style="bold" if ok else "bold red")
-            col.append(f"  {p:.2f}  ")
-            col.append(f"{hand_answer}{'✓' if hand_ok else '✗'}", style="" if hand_ok else "red")
+            col.append(f"  {chapter.bench.fmt(p):>4}  ")
+            col.append(f"{hand_answer}{'✓' if hand_ok else '✗'}",
+                       style="" if hand_ok else "red")
             col.append("\n")
         columns.append(col)
     t.append_text(side_by_side(columns, gap=3))
@@ -133,12 +132,9 @@ def lesson_text(chapter: Chapter, width: int) -> Text:
 
 
 def picture_panel_text(chapter: Chapter) -> Text:
-    """Your picture, P(X) if each pixel were flipped, and the network's probabilities."""
+    """Beside your picture: how P(X) changes if each pixel flipped, and the probabilities."""
     probs = chapter.picture_probabilities
     flips = chapter.flip_map
-    bench = chapter.bench
-    pic = Text.assemble(Text(f"{bench.picture_caption}\n", style="bold"),
-                        picture_view_text(chapter))
     change = flips - probs[chapter.snapshot.classes[0]]
     fm = Text.assemble(Text("if a pixel flips\n", style="bold"),
                        heat_text(change, scale=max(float(abs(change).max()), 1e-6)))
@@ -149,7 +145,7 @@ def picture_panel_text(chapter: Chapter) -> Text:
         pr.append_text(bar(p, 10, STRONG_COLOUR if c == best else "#8073ac"))
         pr.append("\n")
     pr.append("\nflipping an orange pixel\nmakes it more X, a purple\none more O", style="dim")
-    return side_by_side([pic, fm, pr], gap=2)
+    return side_by_side([fm, pr], gap=2)
 
 
 def stats_text(chapter: Chapter) -> Text:
@@ -158,17 +154,15 @@ def stats_text(chapter: Chapter) -> Text:
     last = snap.last
     t = Text(no_wrap=True, overflow="ellipsis")
     t.append(f"{run.dataset.title}\n", style="bold")
-    t.append(f"{chapter.optimizer_title} lr {snap.lr:g}")
-    changed = abs(snap.current_lr - snap.lr) > 0.01 * snap.lr
-    t.append(f" (now {snap.current_lr:.2g})\n" if changed else "\n", style="dim")
-    t.append(f"epoch {snap.epoch:.2f}/{snap.round_end} · "
-             f"batch {snap.step_in_epoch}/{snap.steps_per_epoch}\n")
-    t.append(f"{snap.total_steps} batch{'' if snap.total_steps == 1 else 'es'} · "
-             f"{snap.seconds:.1f} s\n")
-    t.append("        loss    acc\n", style="dim")
-    t.append(f"train {last.train_loss:6.3f} {last.train_accuracy:6.1%}\n", style=TRAIN_COLOUR)
+    t.append(f"{chapter.optimizer_title} · lr {snap.lr:g}\n")
+    t.append(f"  now {snap.current_lr:.2g} (cosine schedule)\n", style="dim")
+    t.append(f"epoch {snap.epoch:.2f} of {snap.round_end}\n")
+    t.append(f"batch {snap.step_in_epoch}/{snap.steps_per_epoch} · {snap.total_steps} in all\n")
+    t.append(f"time {snap.seconds:.1f} s\n")
+    t.append(f"@{last.epoch:<5.2f}   loss    acc\n", style="dim")
+    t.append(f"train  {last.train_loss:6.3f} {last.train_accuracy:6.1%}\n", style=TRAIN_COLOUR)
     val = "valid." if run.dataset.val_name == "validation" else "test"
-    t.append(f"{val:<6}{last.val_loss:6.3f} {last.val_accuracy:6.1%}\n", style=VAL_COLOUR)
+    t.append(f"{val:<7}{last.val_loss:6.3f} {last.val_accuracy:6.1%}\n", style=VAL_COLOUR)
     if chapter.running:
         t.append("▶ training", style="bold")
     elif snap.total_steps == 0:
@@ -202,9 +196,10 @@ class TrainPanel(ChapterPanel):
     TrainPanel .plot-title { height: 1; width: 1fr; }
     TrainPanel PlotWidget { height: 1fr; width: 1fr; }
     TrainPanel #lower { height: auto; width: 1fr; }
-    TrainPanel #stats { width: 26; height: auto; margin: 0 1 0 0; }
+    TrainPanel #stats { width: 30; height: auto; margin: 0 1 0 0; text-overflow: ellipsis; }
     TrainPanel #kernels { width: auto; height: auto; margin: 0 2 0 0; }
     TrainPanel #detail { width: 1fr; height: auto; }
+    TrainPanel #image { margin: 0 2 0 0; }
     TrainPanel #lower Static { text-wrap: nowrap; text-overflow: clip; }
     """
 
@@ -223,6 +218,7 @@ class TrainPanel(ChapterPanel):
         with Horizontal(id="lower"):
             yield Static(id="stats")
             yield Static(id="kernels")
+            yield MatrixView(id="image", clickable=True)
             yield Static(id="detail")
 
     def on_mount(self) -> None:
@@ -238,6 +234,7 @@ class TrainPanel(ChapterPanel):
         if chapter.start_wanted and chapter.stop_event is not None:
             chapter.start_wanted = False
             self.train(chapter.run, chapter.stop_event)
+        chapter.catch_up()
         snap = chapter.snapshot
         self._plot(snap)
         update(self.query_one("#stats", Static), stats_text(chapter))
@@ -250,17 +247,21 @@ class TrainPanel(ChapterPanel):
             self.query_one("#lower").styles.height = rows
         # The picture and the lesson table are wide: on a narrow screen they take the row.
         wide = chapter.showing_picture or chapter.showing_lesson
-        self.query_one("#stats").display = not (wide and width < 100)
+        self.query_one("#stats").display = not (wide and width < 110)
         self.query_one("#kernels").display = not (wide and width < 140)
+        image = self.query_one("#image", MatrixView)
+        image.display = chapter.showing_picture
         if chapter.showing_picture:
+            bench = chapter.bench
+            image.show(bench.picture_caption, picture_view_text(chapter), bench.image.shape)
             detail = picture_panel_text(chapter)
         elif chapter.showing_lesson:
-            detail = lesson_text(chapter, width - (27 if width >= 100 else 0))
+            detail = lesson_text(chapter, width - (31 if width >= 110 else 0))
         else:
-            detail = confusion_text(snap, compact=not tall)
+            detail = confusion_text(snap)
         # (the detail's first line is a title that may be cut; its body must show whole)
         body = detail.plain.split("\n")[1:] or [""]
-        room = width - 29 - max(len(line) for line in body) - 2
+        room = width - 31 - max(len(line) for line in body) - 2
         update(self.query_one("#kernels", Static), kernels_text(snap, max(13, room)))
         detail.no_wrap = True
         detail.overflow = "crop"
@@ -290,7 +291,7 @@ class TrainPanel(ChapterPanel):
         loss.plot(xs, [c.val_loss for c in cps], line_style=VAL_COLOUR,
                   hires_mode=HiResMode.BRAILLE)
         top = max([c.train_loss for c in cps] + [c.val_loss for c in cps] +
-                  [y for _, y in snap.batch_curve[:1]])
+                  [y for _, y in snap.batch_curve])
         last = cps[-1]
         loss.scatter([last.epoch], [last.val_loss], marker="●", marker_style=VAL_COLOUR)
         loss.set_xlimits(0, x_max)
@@ -328,12 +329,16 @@ class TrainPanel(ChapterPanel):
         app = self.app
         error = None
         last = time.monotonic()
+        def stopping() -> bool:
+            return stop.is_set() or worker.is_cancelled
+
         try:
-            while not (stop.is_set() or worker.is_cancelled or run.round_done):
+            while not (stopping() or run.round_done):
                 while time.monotonic() - getattr(app, "input_time", 0.0) < GIVE_WAY \
-                        and not stop.is_set():
+                        and not stopping():
                     time.sleep(0.005)
-                run.step()
+                if run.step(stopping) is None:
+                    break
                 now = time.monotonic()
                 if now - last >= POST_EVERY:
                     last = now
@@ -354,7 +359,7 @@ class TrainPanel(ChapterPanel):
         chapter.accept(message.snapshot, message.run, stopped=message.stopped,
                        error=message.error, stop_event=message.stop_event)
         screen = self.screen
-        if message.error and message.stop_event is not None:
+        if message.error and message.run is chapter.runs.get(message.snapshot.dataset):
             screen.say(message.error)
         else:
             screen.redraw()

@@ -198,22 +198,31 @@ class LessonScreen(Screen[None]):
     def action_back(self) -> None:
         self._act(self.model.back)
 
-    async def action_next_chapter(self) -> None:
+    def leave_chapter(self) -> None:
+        """The open chapter loses the screen: the steps stop playing, training stops."""
         self.stop_play()
+        self.model.current.leave()
+
+    def on_screen_suspend(self) -> None:
+        # The quiz or the help screen covers the lesson: the chapter is left for now.
+        self.leave_chapter()
+
+    async def action_next_chapter(self) -> None:
+        self.leave_chapter()
         self.message = ""
         if not self.model.next_chapter():
             self.message = "This is the last chapter; p goes back, z opens the quiz."
         await self._mount_panel()
 
     async def action_prev_chapter(self) -> None:
-        self.stop_play()
+        self.leave_chapter()
         self.message = ""
         if not self.model.prev_chapter():
             self.message = "This is the first chapter; n goes to the next one."
         await self._mount_panel()
 
     async def goto_chapter(self, chapter: str) -> None:
-        self.stop_play()
+        self.leave_chapter()
         self.message = ""
         self.model.set_chapter(chapter)
         await self._mount_panel()
