@@ -42,7 +42,7 @@ from itertools import product as _iproduct
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .shapes import (EngineError, as_padding, as_tuple, check_cells, check_dout,
+from .shapes import (EngineError, axis_extents, as_padding, as_tuple, check_cells, check_dout,
                      conv_output_size, float_dtype)
 
 MODES = ("sum", "mean")
@@ -87,8 +87,9 @@ def geometry(in_shape, kernel_shape, stride=1, padding=0, dilation=1) -> ConvGeo
     st = as_tuple(stride, nd, "stride")
     dl = as_tuple(dilation, nd, "dilation")
     pads = as_padding(padding, nd)
-    out = tuple(conv_output_size(n, k, s, b, a, d)
-                for n, k, s, (b, a), d in zip(in_shape, kernel_shape, st, pads, dl))
+    out = tuple(conv_output_size(n, k, s, b, a, d, extent=e)
+                for n, k, s, (b, a), d, e in zip(in_shape, kernel_shape, st, pads, dl,
+                                                 axis_extents(nd)))
     return ConvGeometry(nd, kernel_shape, st, pads, dl, in_shape, out)
 
 

@@ -28,7 +28,7 @@ from itertools import product as _iproduct
 import numpy as np
 
 from .conv import ConvGeometry, _finite, _numeric, finite, pad
-from .shapes import (EngineError, as_padding, as_tuple, check_cells, check_dout,
+from .shapes import (EngineError, axis_extents, as_padding, as_tuple, check_cells, check_dout,
                      pool_output_size)
 
 OPS = ("max", "avg")
@@ -54,12 +54,12 @@ def _geometry(in_shape, kernel, stride, padding, ceil_mode, dilation):
     d = as_tuple(dilation, nd, "dilation")
     pads = as_padding(padding, nd)
     out, eff = [], []
-    for n, kk, ss, (b, a), dd in zip(in_shape, k, s, pads, d):
+    for n, kk, ss, (b, a), dd, ext in zip(in_shape, k, s, pads, d, axis_extents(nd)):
         span = dd * (kk - 1) + 1
         if b > span // 2 or a > span // 2:
             raise EngineError(f"pooling padding must be at most half the window ({span // 2}), "
                               f"got {max(b, a)}")
-        o = pool_output_size(n, kk, ss, b, a, dd, ceil_mode)
+        o = pool_output_size(n, kk, ss, b, a, dd, ceil_mode, extent=ext)
         # With dilation 1 every window holds a real pixel; spaced taps may all miss the input.
         if dd > 1 and not (_real_taps(n, kk, ss, b, dd, o) > 0).all():
             raise EngineError("with this dilation some pooling windows miss the input "

@@ -161,29 +161,41 @@ def _check_axis(n: int, k: int, stride: int, pad_before: int, pad_after: int,
         raise EngineError(f"padding cannot be negative, got {pad_before, pad_after}")
 
 
+# How an axis's length is said: a 2-D map's axes are rows (tall) and columns (wide).
+EXTENTS = {1: ("long",), 2: ("tall", "wide"), 3: ("deep", "tall", "wide")}
+
+
+def axis_extents(nd: int) -> tuple[str, ...]:
+    """The word for the length along each of ``nd`` axes: ``("tall", "wide")`` for 2-D."""
+    return EXTENTS.get(nd, ("long",) * nd)
+
+
 def _span_and_padded(n: int, k: int, stride: int, pad_before: int, pad_after: int,
-                     dilation: int, what: str) -> tuple[int, int]:
+                     dilation: int, what: str, extent: str = "wide") -> tuple[int, int]:
     """The window's span and the padded length along one axis, after checking they fit."""
     _check_axis(n, k, stride, pad_before, pad_after, dilation)
     span = dilation * (k - 1) + 1
     padded = n + pad_before + pad_after
     if span > padded:
-        how = f"spanning {span} with dilation {dilation}" if dilation > 1 else f"{span} wide"
+        how = (f"spanning {span} with dilation {dilation}" if dilation > 1
+               else f"{span} {extent}")
         raise EngineError(
-            f"the {what} ({how}) is larger than the padded input ({padded}); use a smaller "
-            f"{what} or more padding")
+            f"the {what} ({how}) is larger than the padded input ({padded} {extent}); use a "
+            f"smaller {what} or more padding")
     return span, padded
 
 
 def conv_output_size(n: int, k: int, stride: int = 1, pad_before: int = 0, pad_after: int = 0,
-                     dilation: int = 1) -> int:
-    """Output length along one axis: ``floor((n + pb + pa - dilation*(k-1) - 1) / stride) + 1``."""
-    span, padded = _span_and_padded(n, k, stride, pad_before, pad_after, dilation, "kernel")
+                     dilation: int = 1, extent: str = "wide") -> int:
+    """Output length along one axis: ``floor((n + pb + pa - dilation*(k-1) - 1) / stride) + 1``.
+    ``extent`` names the axis's length in a message ("tall" for rows, "wide" for columns)."""
+    span, padded = _span_and_padded(n, k, stride, pad_before, pad_after, dilation, "kernel",
+                                    extent)
     return (padded - span) // stride + 1
 
 
 def pool_output_size(n: int, k: int, stride: int, pad_before: int = 0, pad_after: int = 0,
-                     dilation: int = 1, ceil_mode: bool = False) -> int:
+                     dilation: int = 1, ceil_mode: bool = False, extent: str = "wide") -> int:
     """Output length of pooling along one axis (PyTorch's rule).
 
     Floor mode is the convolution formula: every window lies inside the padded input.
@@ -199,14 +211,15 @@ def pool_output_size(n: int, k: int, stride: int, pad_before: int = 0, pad_after
     """
     if not ceil_mode:
         span, padded = _span_and_padded(n, k, stride, pad_before, pad_after, dilation,
-                                         "pooling window")
+                                         "pooling window", extent)
         return (padded - span) // stride + 1
     _check_axis(n, k, stride, pad_before, pad_after, dilation)
     span = dilation * (k - 1) + 1
     padded = n + pad_before + pad_after
     out = -((span - padded) // stride) + 1  # ceil((padded - span) / stride) + 1, exactly
     if out < 1:
-        how = f"spanning {span} with dilation {dilation}" if dilation > 1 else f"{span} wide"
+        how = (f"spanning {span} with dilation {dilation}" if dilation > 1
+               else f"{span} {extent}")
         raise EngineError(
             f"the pooling window ({how}) overhangs the padded input ({padded}) by "
             f"{span - padded}, and ceil mode allows less than one stride ({stride}); use a "

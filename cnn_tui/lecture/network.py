@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnn_tui.engine import PipelineResult, run_pipeline
+from cnn_tui.engine import EngineError, PipelineResult, run_pipeline
 
 from .data import FEATURES, STRONG, VARIANTS, VECTOR_LENGTH, Variant
 
 
+# Sides of the pictures the network takes: 3x3 features, then two 2x2 poolings (ceil mode)
+# must leave 2x2 per feature for the 12 values that vote (7 -> 5 -> 3 -> 2; 10 -> 8 -> 4 -> 2).
+PICTURE_SIDES = (7, 10)
+
+
 def lecture_pipeline(image) -> PipelineResult:
     """conv with diag, x, anti (mean) -> ReLU -> pool -> pool -> 12 values -> votes X and O."""
-    return run_pipeline(np.asarray(image), FEATURES, STRONG, vector_length=VECTOR_LENGTH)
+    a = np.asarray(image)
+    low, high = PICTURE_SIDES
+    if a.ndim == 2 and not all(low <= n <= high for n in a.shape):
+        raise EngineError(f"the lecture's network takes pictures from {low}x{low} to "
+                          f"{high}x{high}; this one is {a.shape[0]}x{a.shape[1]}")
+    return run_pipeline(a, FEATURES, STRONG, vector_length=VECTOR_LENGTH)
 
 
 def variant_report() -> list[tuple[Variant, PipelineResult, bool]]:

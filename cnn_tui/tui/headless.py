@@ -35,6 +35,7 @@ from cnn_tui.tui.screens import SCREENS
 ACTIONS = ("press", "type", "expect", "snapshot", "svg")
 COMMENT = re.compile(r"(?:^|\s)#.*$")  # "#" at the start or after a space begins a comment
 MIN_SIZE, MAX_SIZE = (10, 5), (1000, 500)
+APP_MIN_SIZE = (80, 24)      # below this the app shows only a "terminal too small" message
 # Key presses in one run (--keys, 'press' and 'type' together). Textual's pilot takes about 80 ms
 # a key, so 1,000 keys run for a minute or two; far more would look like a hang.
 MAX_KEYS = 1_000
@@ -310,13 +311,14 @@ async def _drive(app, size, steps: list[Step], svg: str | None, out) -> int:
     last = ""
     last_svg = ""
     code = 0
+    err = sys.stderr            # taken before the app runs: Textual captures prints while it does
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for i, step in enumerate(steps):
             if app._exit:
                 rest = steps[i:]
                 print(f"cnn-tui: note: the app quit before script line {rest[0].line}; "
-                      f"{len(rest)} remaining action(s) were not run", file=sys.stderr)
+                      f"{len(rest)} remaining action(s) were not run", file=err)
                 if any(st.action == "expect" for st in rest):
                     code = 1                      # an expect that could not be checked fails
                 break
@@ -334,8 +336,8 @@ async def _drive(app, size, steps: list[Step], svg: str | None, out) -> int:
                 text = screen_text(app)
                 if step.arg not in text:
                     print(f"expect failed (line {step.line}): {shown(step.arg, 80)} is not on "
-                          "the screen; the screen shows:", file=out)
-                    print(text, file=out)
+                          "the screen; the screen shows:", file=err)
+                    print(text, file=err)
                     return 1
             elif step.action == "snapshot":
                 print(screen_text(app), file=out)
@@ -427,7 +429,14 @@ def run_headless(screen: str, size: tuple[int, int], keys: str | None, script: s
             print(f"cnn-tui: error: {exc}", file=sys.stderr)
             return 2
         try:
-            return asyncio.run(_drive(app, size, steps, svg, sys.stdout))
+            code = asyncio.run(_drive(app, size, steps, svg, sys.stdout))
         except HeadlessError as exc:
             print(f"cnn-tui: error: {exc}", file=sys.stderr)
             return 2
+    if size[0] < APP_MIN_SIZE[0] or size[1] < APP_MIN_SIZE[1]:
+        # The screen was printed (it says the terminal is too small), but nothing else ran.
+        print(f"cnn-tui: error: at {size[0]}x{size[1]} the app shows only its 'terminal too "
+              f"small' message; use --size {APP_MIN_SIZE[0]}x{APP_MIN_SIZE[1]} or larger",
+              file=sys.stderr)
+        return 2
+    return code

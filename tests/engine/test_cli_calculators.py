@@ -197,8 +197,8 @@ BAD = [
     (["pipeline", "--image", "@/no/such/picture.txt"], "does not exist"),
     (["pipeline", "--image", "1 2; 3"], "ragged"),
     (["pipeline", "--image", "1 NaN; 3 4"], "NaN"),
-    (["pipeline", "--image", "1 1; 1 1"], "larger"),
-    (["pipeline", "--image", _matrix(-np.ones((20, 20), dtype=int))], "12 values"),
+    (["pipeline", "--image", "1 1; 1 1"], "from 7x7 to 10x10; this one is 2x2"),
+    (["pipeline", "--image", _matrix(-np.ones((20, 20), dtype=int))], "this one is 20x20"),
     (["nonsense"], "No such command"),
 ]
 
@@ -259,3 +259,39 @@ def test_help_importtime():
     imported = {line.split("|")[-1].strip() for line in p.stderr.splitlines() if "|" in line}
     assert "click" in imported
     assert not any(m == "numpy" or m.startswith(("numpy.", "textual")) for m in imported)
+
+
+# --- messages that name the right axis and the right remedy ----------------------------------
+@pytest.mark.parametrize("image, kernel, said", [
+    ("0 1 2 3", "0; 1", "the kernel (2 tall) is larger than the padded input (1 tall)"),
+    ("0 1; 2 3", "0 1 2", "the kernel (3 wide) is larger than the padded input (2 wide)"),
+    ("0 1; 2 3", "0 1 2; 3 4 5; 6 7 8",
+     "the kernel (3 tall) is larger than the padded input (2 tall)"),
+])
+def test_a_kernel_too_big_is_named_by_the_axis_it_overflows(image, kernel, said):
+    r = run("convolve", "--input", image, "--kernel", kernel)
+    assert r.exit_code == 2 and said in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_the_engine_names_3d_axes_deep_tall_wide():
+    from cnn_tui import engine
+
+    with pytest.raises(engine.EngineError, match=r"\(3 deep\)"):
+        engine.conv_single(np.zeros((2, 5, 5)), np.ones((3, 3, 3)))
+    with pytest.raises(engine.EngineError, match=r"\(3 long\)"):
+        engine.conv_single(np.zeros(2), np.ones(3))
+
+
+@pytest.mark.parametrize("side", [2, 3, 6, 11])
+def test_pipeline_says_which_pictures_the_network_takes(side):
+    picture = "; ".join(" ".join(["1"] * side) for _ in range(side))
+    r = run("pipeline", "--image", picture)
+    assert r.exit_code == 2
+    assert r.stderr == (f"cnn-tui: error: the lecture's network takes pictures from 7x7 to "
+                        f"10x10; this one is {side}x{side}\n")
+
+
+@pytest.mark.parametrize("rows, cols", [(7, 7), (7, 10), (10, 10)])
+def test_pipeline_takes_every_size_from_7_to_10(rows, cols):
+    picture = "; ".join(" ".join(["1"] * cols) for _ in range(rows))
+    assert len(ok_json("pipeline", "--image", picture)["vector"]) == 12

@@ -58,10 +58,20 @@ def test_type_goes_into_the_prompt(tmp_path, capsys):
 def test_failing_expect_exits_1_and_shows_the_screen(tmp_path, capsys):
     script = tmp_path / "fail.txt"
     script.write_text("press right\nexpect 0.99999\npress right\n")
-    code, out, _ = run(capsys, script=str(script))
+    code, out, err = run(capsys, script=str(script))
     assert code == 1
-    assert "expect failed (line 2): '0.99999' is not on the screen" in out
-    assert "1/49 filled" in out                                # what was there instead
+    assert "expect failed (line 2): '0.99999' is not on the screen" in err
+    assert "1/49 filled" in err                                # what was there instead
+    assert "expect failed" not in out
+
+
+def test_a_size_below_the_apps_minimum_exits_2(capsys):
+    code = run_headless("convolution", (60, 20), "right", None, None)
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "needs a terminal of at least 80x24" in " ".join(out.split())
+    assert err.count("\n") == 1 and "use --size 80x24 or larger" in err
+    assert run_headless("convolution", (80, 24), None, None, None) == 0
 
 
 @pytest.mark.parametrize("line,message", [
@@ -107,7 +117,7 @@ def test_quit_key_prints_the_last_screen(tmp_path, capsys):
 
 def test_small_size_shows_the_needed_size(capsys):
     code, out, _ = run(capsys, size=(60, 20))
-    assert code == 0 and "needs a terminal of at least 80x24" in out
+    assert code == 2 and "needs a terminal of at least 80x24" in out
 
 
 def test_parsers():

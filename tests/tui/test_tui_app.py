@@ -142,7 +142,8 @@ async def test_features_show_perfect_fits(lecture):
     async with app.run_test(size=(100, 36)) as pilot:
         assert "diag map: 4 perfect fits" in screen_text(app)
         await pilot.press("f")
-        assert f"x map: {nines} perfect fits" in screen_text(app)
+        fits = "perfect fit" if nines == 1 else "perfect fits"
+        assert f"x map: {nines} {fits} (1.00)" in screen_text(app)
 
 
 async def test_filtering_goes_through_the_five_stages(lecture):

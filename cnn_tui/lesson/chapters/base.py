@@ -83,7 +83,11 @@ class Chapter:
         return False
 
     def reset(self) -> None:
-        """``r``: back to the chapter's start (the first position, by default)."""
+        """``r``: back to the chapter's start: the first position, and every setting (padding,
+        stride, the learner's own sizes, ...) as a newly opened chapter has it."""
+        fresh = type(self)(self.bench)
+        for name in self.settings:
+            setattr(self, name, getattr(fresh, name))
         self.position = 0
 
     def leave(self) -> None:

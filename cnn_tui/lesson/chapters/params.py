@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnn_tui import engine
-from cnn_tui.lesson.chapters.base import JUMP
+from cnn_tui.lesson.chapters.base import JUMP, RESET
 from cnn_tui.lesson.chapters.base import Chapter as Base
 from cnn_tui.lesson.chapters.base import whole_numbers
 from cnn_tui.lesson.workbench import ModelError
@@ -45,8 +45,9 @@ class Chapter(Base):
             "(e.g. 20,20,20,1). Each dense layer has inputs x outputs weights plus one bias per "
             "output. A 1024 -> 1024 dense layer needs over a million weights; nine 7x7 kernels "
             "need 441.")
-    keys = (("right/left", "next example"), ("g", "type layer sizes"))
-    offers = frozenset({JUMP})
+    keys = (("right/left", "next example"), ("g", "type layer sizes"),
+            ("r", "back to the first example; forget your sizes"))
+    offers = frozenset({JUMP, RESET})
     settings = ("params_index", "custom_sizes")
     jump_prompt = "layer sizes, e.g. 20,20,20,1 (enter to apply, escape to cancel)"
 

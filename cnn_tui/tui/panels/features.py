@@ -38,7 +38,8 @@ class FeaturesPanel(ChapterPanel):
         if text_width(grid) + 20 > width:
             grid = heat_text(m, scale=1.0, highlight=hits)
         self.query_one("#map", MatrixView).show(
-            f"{bench.feature} map: {len(hits)} perfect fits (1.00)", grid, m.shape)
+            f"{bench.feature} map: {len(hits)} perfect fit{'' if len(hits) == 1 else 's'} (1.00)",
+            grid, m.shape)
 
     def status(self, chapter):
         return "f or right/left: next feature · outlined: where it fits perfectly"

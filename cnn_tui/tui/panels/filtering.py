@@ -60,8 +60,12 @@ class FilteringPanel(ChapterPanel):
         if stage >= 2:
             w.append(f"Add: {chapter.sum_terms} = {format_number(tr.total)}\n")
         if stage >= 3:
-            w.append(f"Divide by {tr.divisor}: {format_number(tr.total)}/{tr.divisor} = ")
-            w.append(bench.fmt(tr.value), style="bold")
+            quotient = f"{format_number(tr.total)}/{tr.divisor}"
+            result = bench.fmt(tr.value)
+            # with fractions on, 7/9 is already the answer: say it once (3/9 still = 1/3)
+            w.append(f"Divide by {tr.divisor}: " + (f"{quotient} = " if result != quotient
+                                                     else ""))
+            w.append(result, style="bold")
             w.append("\n")
         if stage >= 4:
             w.append(f"Result: output cell ({r}, {c}) of the feature map is ")

@@ -43,8 +43,9 @@ class PoolingPanel(ChapterPanel):
             t.append(f"Window {tr.out_index}: ")
             t.append(tr.working(bench.fmt), style="bold")
             if tr.count < chapter.window_size:
+                verb = "lies" if tr.count == 1 else "lie"
                 t.append(f"\nPartial window: only {tr.count} of its {chapter.window_size} cells "
-                         "lie on the map; the missing ones are simply ignored.")
+                         f"{verb} on the map; the missing ones are simply ignored.")
             elif chapter.pool_op == "max":
                 t.append("\nThe winner is marked in yellow.")
         self.query_one("#working", Static).update(t)

@@ -1,0 +1,45 @@
+"""Counts agree with their nouns and verbs on screen (1 perfect fit, 1 cell lies)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lesson_apps import flat, headless
+
+pytestmark = pytest.mark.app
+
+
+def test_one_perfect_fit_is_singular(capsys):
+    code, out, _ = headless(capsys, screen="features", keys="f")       # feature x on picture x
+    assert code == 0 and "x map: 1 perfect fit (1.00)" in out and "1 perfect fits" not in out
+    # diag on x: count the perfect fits by hand, window by window
+    from cnn_tui.lecture.data import FEATURES, IMAGES
+
+    img, k = IMAGES["x"], FEATURES["diag"]
+    fits = sum(all(img[r + a][c + b] == k[a][b] for a in range(3) for b in range(3))
+               for r in range(7) for c in range(7))
+    assert fits > 1
+    code, out, _ = headless(capsys, screen="features")
+    assert f"diag map: {fits} perfect fits (1.00)" in out
+
+
+def test_a_partial_window_of_one_cell_says_lies(capsys):
+    # 7x7 -> 4x4 pooling: the 16th window (bottom-right corner) covers 1 real cell of 4
+    code, out, _ = headless(capsys, screen="pooling", keys=" ".join(["right"] * 16))
+    text = flat(out)
+    assert code == 0 and "only 1 of its 4 cells lies on the map" in text
+    code, out, _ = headless(capsys, screen="pooling", keys=" ".join(["right"] * 4))
+    assert "only 2 of its 4 cells lie on the map" in flat(out)
+
+
+def test_fractions_say_the_quotient_once(capsys):
+    # window (0, 0) of picture x with diag: the sum of the nine products, counted here by hand
+    from cnn_tui.lecture.data import FEATURES, IMAGES
+
+    img, k = IMAGES["x"], FEATURES["diag"]
+    total = sum(int(img[a][b] * k[a][b]) for a in range(3) for b in range(3))
+    code, out, _ = headless(capsys, screen="filtering", keys="d right right right")
+    assert code == 0 and f"Divide by 9: {total}/9\n" in out + "\n"
+    assert f"{total}/9 = {total}/9" not in out
+    code, out, _ = headless(capsys, screen="filtering", keys="right right right")
+    assert f"Divide by 9: {total}/9 = 0." in out
