@@ -17,8 +17,9 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def headless(capsys, screen="convolution", keys=None, script=None, svg=None, app_kwargs=None):
+def headless(capsys, screen="convolution", keys=None, script=None, svg=None, app_kwargs=None,
+             size=(100, 36)):
     kw = {"play_interval": 0.01, **(app_kwargs or {})}
-    code = run_headless(screen, (100, 36), keys, script, svg, app_kwargs=kw)
+    code = run_headless(screen, size, keys, script, svg, app_kwargs=kw)
     out, err = capsys.readouterr()
     return code, out, err

@@ -169,3 +169,25 @@ def test_headless_training_is_the_same_every_time(capsys):
     assert "epoch 6.00 of 6" in text and "378 in all" in text and "round done" in text
     accuracy = float(re.search(r"valid\. +[\d.]+ +([\d.]+)%", text).group(1))
     assert accuracy >= 99.0
+
+
+async def test_the_command_palette_only_passes_over_training():
+    from textual.command import CommandPalette
+
+    app = make("train")
+    async with app.run_test(size=(100, 36)):
+        ch = app.model.current
+        await press_now(app, "space", lambda: ch.running)
+        await press_now(app, "ctrl+p", lambda: isinstance(app.screen, CommandPalette))
+        await press_now(app, "escape", lambda: not isinstance(app.screen, CommandPalette))
+        assert ch.running
+        ch.pause()
+
+
+def test_the_digits_confusion_matrix_fits_80_columns(capsys):
+    pytest.importorskip("sklearn")
+    code, out, _ = headless(capsys, screen="train", keys="s", size=(80, 24))
+    assert code == 0
+    assert "true↓  0  1  2  3  4  5  6  7  8  9 answer" in out
+    rows = [line for line in out.splitlines() if re.match(r"\s+9 ", line[31:])]
+    assert rows and len(rows[0][31:].split()) == 11          # the label and ten counts

@@ -215,7 +215,8 @@ class ImplementPanel(ChapterPanel):
             view = self.query_one("#bias", MatrixView)
             caption = f"bias: one per output ({b.size})"
             if w is not None and not self.query_one("#weights").display:
-                caption += f"; the {dims(w.shape)} weights need a 160x48 screen"
+                caption += (f"; the {dims(w.shape)} weights need a screen of "
+                            f"{w.shape[1] + 2}x{rows_needed + 6}")
             view.show(caption, grid, row.shape, chars)
             view.display = True
         return self.layer_note(chapter, roomy)

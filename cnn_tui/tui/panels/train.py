@@ -155,7 +155,8 @@ def stats_text(chapter: Chapter) -> Text:
     t = Text(no_wrap=True, overflow="ellipsis")
     t.append(f"{run.dataset.title}\n", style="bold")
     t.append(f"{chapter.optimizer_title} · lr {snap.lr:g}\n")
-    t.append(f"  now {snap.current_lr:.2g} (cosine schedule)\n", style="dim")
+    held = snap.epoch >= (run.trainer.decay_epochs or 0)
+    t.append(f"  now {snap.current_lr:.2g} ({'held' if held else 'cosine'})\n", style="dim")
     t.append(f"epoch {snap.epoch:.2f} of {snap.round_end}\n")
     t.append(f"batch {snap.step_in_epoch}/{snap.steps_per_epoch} · {snap.total_steps} in all\n")
     t.append(f"time {snap.seconds:.1f} s\n")
@@ -262,6 +263,8 @@ class TrainPanel(ChapterPanel):
         # (the detail's first line is a title that may be cut; its body must show whole)
         body = detail.plain.split("\n")[1:] or [""]
         room = width - 31 - max(len(line) for line in body) - 2
+        if room < 13:       # not even two kernels side by side: the matrix beside needs it all
+            self.query_one("#kernels").display = False
         update(self.query_one("#kernels", Static), kernels_text(snap, max(13, room)))
         detail.no_wrap = True
         detail.overflow = "crop"

@@ -204,7 +204,10 @@ class LessonScreen(Screen[None]):
         self.model.current.leave()
 
     def on_screen_suspend(self) -> None:
-        # The quiz or the help screen covers the lesson: the chapter is left for now.
+        # The quiz or the help screen covers the lesson: the chapter is left for now. Textual's
+        # own overlays (the command palette, the theme picker) only pass over it.
+        if type(self.app.screen).__module__.startswith("textual."):
+            return
         self.leave_chapter()
 
     async def action_next_chapter(self) -> None:
