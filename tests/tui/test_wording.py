@@ -43,3 +43,16 @@ def test_fractions_say_the_quotient_once(capsys):
     assert f"{total}/9 = {total}/9" not in out
     code, out, _ = headless(capsys, screen="filtering", keys="right right right")
     assert f"Divide by 9: {total}/9 = 0." in out
+
+
+def test_drawing_has_a_footer_and_a_hint_of_its_own(capsys):
+    code, out, _ = headless(capsys, screen="convolution", keys="e")
+    footer = out.rstrip("\n").splitlines()[-1]
+    assert code == 0 and "Move" in footer and "Toggle" in footer and "Done" in footer
+    assert "Step" not in footer and "Play" not in footer
+    # the hint stays while drawing, toggle after toggle
+    code, out, _ = headless(capsys, screen="convolution", keys="e space right space")
+    assert "Drawing: arrows move the yellow cursor" in out
+    code, out, _ = headless(capsys, screen="convolution", keys="e space escape")
+    footer = out.rstrip("\n").splitlines()[-1]
+    assert "Drawing:" not in out and "Step" in footer and "Toggle" not in footer

@@ -24,6 +24,11 @@ from cnn_tui.tui.widgets.matrix import MatrixView
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 EDIT_ONLY = {"cursor", "toggle_pixel"}
+# What drawing leaves working besides its own keys (arrows, space/enter, e/escape).
+WHILE_DRAWING = {"edit", "escape", "help", "fractions", "quit", "quiz", "next_chapter",
+                 "prev_chapter", "picture"}
+DRAW_HINT = ("Drawing: arrows move the yellow cursor, space/enter or a click toggles a pixel, "
+             "e or escape ends.")
 
 
 def chapter_bindings() -> list[Binding]:
@@ -57,10 +62,12 @@ class LessonScreen(Screen[None]):
         *chapter_bindings(),
         Binding("r", "reset", "Reset", show=False),
         Binding("z", "quiz", "Quiz", show=False),
-        Binding("up", "cursor(-1, 0)", "Up", show=False),
+        Binding("up", "cursor(-1, 0)", "Move", key_display="↑↓←→"),
         Binding("down", "cursor(1, 0)", "Down", show=False),
-        Binding("enter", "toggle_pixel", "Toggle", show=False),
-        Binding("escape", "escape", "Done", show=False),
+        Binding("right", "cursor(0, 1)", "Right", show=False),
+        Binding("left", "cursor(0, -1)", "Left", show=False),
+        Binding("space,enter", "toggle_pixel", "Toggle", key_display="space"),
+        Binding("escape", "escape", "Done", key_display="esc"),
     ]
 
     DEFAULT_CSS = """
@@ -161,7 +168,7 @@ class LessonScreen(Screen[None]):
         panel = self.panel
         if panel is not None and panel.chapter_id == m.chapter:
             panel.show(ch, width)
-            status = self.message or panel.status(ch)
+            status = self.message or (DRAW_HINT if m.editing else panel.status(ch))
         else:
             status = self.message
         style = "bold #ffffff on #a01010" if self.message else ""
@@ -184,8 +191,12 @@ class LessonScreen(Screen[None]):
     # ------------------------------------------------------------------ bindings
     def check_action(self, action: str, parameters) -> bool | None:
         m = self.model
-        if action in EDIT_ONLY or (action == "play" and m.editing):
+        if action in EDIT_ONLY:
             return m.editing
+        if action == "escape":      # shown (and working) when there is something to end
+            return m.editing or bool(self.message) or self.has_class("prompting")
+        if m.editing and action not in WHILE_DRAWING:
+            return False        # drawing is modal: arrows move, space toggles, e or escape ends
         if action == "chapter_key":
             return parameters[0] == m.chapter
         if action in SHARED_ACTIONS:
@@ -274,10 +285,8 @@ class LessonScreen(Screen[None]):
         self._act(self.model.next_feature)
 
     def action_edit(self) -> None:
+        self.stop_play()
         self._act(self.model.toggle_edit)
-        if self.model.editing:
-            self.say("Drawing: arrows move the yellow cursor, space/enter or a click toggles a "
-                     "pixel, e or escape ends.")
         self.refresh_bindings()
 
     def action_cursor(self, dr: int, dc: int) -> None:
