@@ -56,3 +56,10 @@ def test_drawing_has_a_footer_and_a_hint_of_its_own(capsys):
     code, out, _ = headless(capsys, screen="convolution", keys="e space escape")
     footer = out.rstrip("\n").splitlines()[-1]
     assert "Drawing:" not in out and "Step" in footer and "Toggle" not in footer
+
+
+def test_the_quiz_shows_the_way_back_to_the_lesson(capsys):
+    code, out, _ = headless(capsys, screen="convolution", keys="z")
+    assert code == 0 and "esc Lesson" in out.rstrip("\n").splitlines()[-1]
+    code, out, _ = headless(capsys, screen="convolution", keys="z escape")
+    assert "Convolution" in out.splitlines()[0] and "esc Lesson" not in out

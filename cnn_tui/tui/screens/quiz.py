@@ -144,8 +144,8 @@ class QuizScreen(Screen):
         Binding("p", "previous_puzzle", "Prev"),
         Binding("l", "list", "List"),
         Binding("question_mark", "help", "Help"),
+        Binding("escape", "back", "Lesson", key_display="esc"),
         Binding("q", "quit", "Quit"),
-        Binding("escape", "back", "Back", show=False),
     ]
 
     def __init__(self, session: QuizSession, notices: list[str] | None = None,
@@ -371,9 +371,18 @@ class QuizScreen(Screen):
     def action_help(self) -> None:
         self.app.push_screen(QuizHelp())
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "back":        # shown and working when the lesson is underneath
+            return self.opened_from_lesson
+        return True
+
+    @property
+    def opened_from_lesson(self) -> bool:
+        return len(self.app.screen_stack) > 2 and self.app.screen_stack[-1] is self
+
     def action_back(self) -> None:
         """Back to the lesson when the quiz was opened from it (escape)."""
-        if len(self.app.screen_stack) > 2:
+        if self.opened_from_lesson:
             self._store_entries()
             self.app.pop_screen()
 
