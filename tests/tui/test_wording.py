@@ -63,3 +63,10 @@ def test_the_quiz_shows_the_way_back_to_the_lesson(capsys):
     assert code == 0 and "esc Lesson" in out.rstrip("\n").splitlines()[-1]
     code, out, _ = headless(capsys, screen="convolution", keys="z escape")
     assert "Convolution" in out.splitlines()[0] and "esc Lesson" not in out
+
+
+def test_a_long_picture_description_wraps_instead_of_being_cut(capsys):
+    code, out, _ = headless(capsys, screen="literal", keys="right", size=(80, 24))
+    assert code == 0 and "x_upleft: X moved one pixel up and one left" in flat(out)
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert len(out.rstrip("\n").splitlines()) <= 24

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from rich.text import Text
 from textual.containers import Horizontal
@@ -25,15 +27,23 @@ class LiteralPanel(ChapterPanel):
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench
         shape = bench.image.shape
+        v = chapter.compare_variant
+        # The compared picture's description: on two lines when one does not fit beside the
+        # other two pictures (then the other captions take two lines too, so the grids align).
+        room = max(2 * shape[1], width - 2 * (2 * shape[1] + 1) - 2)
+        lines = textwrap.wrap(f"{v.name}: {v.description}", room)
+        two = len(lines) > 1
+        pad = "\n" if two else ""
         self.query_one("#image", MatrixView).show(
-            bench.picture_caption, picture_view_text(chapter), shape)
+            Text(bench.picture_caption + pad, style="bold"), picture_view_text(chapter), shape)
         bad = chapter.mismatches
         diff = picture_text(-np.ones(shape), highlight=bad, mark="!!")  # mismatches marked !!
-        self.query_one("#diff", MatrixView).show("disagree", diff, shape)
-        v = chapter.compare_variant
-        self.query_one("#other", MatrixView).show(
-            Text.assemble((f"{v.name}", "bold"), f": {v.description}"),
-            picture_text(chapter.compare_image), shape)
+        self.query_one("#diff", MatrixView).show(Text("disagree" + pad, style="bold"), diff,
+                                                 shape)
+        caption = Text("\n".join(lines[:2]))
+        caption.stylize("bold", 0, len(v.name))
+        self.query_one("#other", MatrixView).show(caption, picture_text(chapter.compare_image),
+                                                  shape)
         share = chapter.match_share
         t = Text()
         t.append(f"{chapter.agree_count} of {chapter.pixel_count} pixels agree ", style="bold")
