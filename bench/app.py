@@ -21,14 +21,8 @@ import sys
 import time
 
 
-async def pilot_steps(n: int = 48, start: str = "convolution"):
-    """Per press: (latency from sending the key to the first repaint of the screen, wall time of
-    pilot.press, CPU time of pilot.press). pilot.press itself waits for the app to go idle
-    (about 40 ms even on an empty app), so the latency to the repaint is the figure that counts.
-    """
-    from cnn_tui.tui.app import CnnTuiApp
-
-    app = CnnTuiApp(start=start)
+def record_paints(app) -> list[float]:
+    """A list that gets the time of every frame the app paints from now on."""
     painted: list[float] = []
     original = app._display
 
@@ -37,6 +31,18 @@ async def pilot_steps(n: int = 48, start: str = "convolution"):
         return original(screen, renderable)
 
     app._display = display
+    return painted
+
+
+async def pilot_steps(n: int = 48, start: str = "convolution"):
+    """Per press: (latency from sending the key to the first repaint of the screen, wall time of
+    pilot.press, CPU time of pilot.press). pilot.press itself waits for the app to go idle
+    (about 40 ms even on an empty app), so the latency to the repaint is the figure that counts.
+    """
+    from cnn_tui.tui.app import CnnTuiApp
+
+    app = CnnTuiApp(start=start)
+    painted = record_paints(app)
     rows = []
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.pause()
@@ -71,14 +77,7 @@ async def training_live(keys: int = 12, key: str = "v"):
     from cnn_tui.tui.app import CnnTuiApp
 
     app = CnnTuiApp(start="train")
-    painted: list[float] = []
-    original = app._display
-
-    def display(screen, renderable):
-        painted.append(time.perf_counter())
-        return original(screen, renderable)
-
-    app._display = display
+    painted = record_paints(app)
     latencies: list[float] = []
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.pause()

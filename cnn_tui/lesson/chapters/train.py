@@ -257,6 +257,11 @@ class Chapter(Base):
 
     # ------------------------------------------------------------------ what the panel shows
     @property
+    def xo_snapshot(self) -> Snapshot:
+        """The X/O run's latest snapshot: the lesson pictures and drawings are X's and O's."""
+        return self.snapshots.get("xo") or self.snapshot
+
+    @property
     def optimizer_title(self) -> str:
         return OPTIMIZER_TITLES[self.optimizer_name]
 
@@ -274,7 +279,7 @@ class Chapter(Base):
         """The 18 lesson pictures: ``(name, label, trained network's answer, its probability
         of that answer, hand-wired network's answer ("tie" on a tie), trained right,
         hand-wired right)``."""
-        snap = self.snapshots.get("xo") or self.snapshot
+        snap = self.xo_snapshot
         return self.memo(("lesson", snap.seed, snap.version), lambda: self._lesson_rows(snap))
 
     def _lesson_rows(self, snap: Snapshot) -> list:
@@ -298,14 +303,14 @@ class Chapter(Base):
     @property
     def picture_probabilities(self) -> dict[str, float]:
         """The X/O network's probabilities for the workbench's picture."""
-        snap = self.snapshots.get("xo") or self.snapshot
+        snap = self.xo_snapshot
         return self.memo(("probs", snap.seed, snap.version), lambda: dict(zip(snap.classes, map(
             float, snap.net.predict_proba(self.bench.image[None, None].astype(np.float32))[0]))))
 
     @property
     def flip_map(self) -> np.ndarray:
         """P(X) if that one pixel of the picture were flipped: how much each pixel matters."""
-        snap = self.snapshots.get("xo") or self.snapshot
+        snap = self.xo_snapshot
         return self.memo(("flips", snap.seed, snap.version), lambda: self._flips(snap))
 
     def _flips(self, snap: Snapshot) -> np.ndarray:
