@@ -108,15 +108,27 @@ def matrix_text(values, *, style: str | None = None, scale: float | None = None,
     return text
 
 
+PICTURE_MODES: tuple[str, ...] = ("blocks", "numbers", "both")
+
+
 def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
                  highlight: Iterable[tuple[int, int]] = (),
-                 dim: Iterable[tuple[int, int]] = (), mark: str = "<>") -> Text:
+                 dim: Iterable[tuple[int, int]] = (), mark: str = "<>",
+                 numbers: str = "blocks") -> Text:
     """A picture (positive = ink) as one ``Text``, two columns per pixel.
 
     Cells carry characters as well as colours, so the picture survives a monochrome terminal and
     plain-text export: ink ``██``, paper blank, the window ``▓▓`` (ink) / ``░░`` (paper),
     ``highlight`` cells (a cursor, a mismatch) ``mark`` on yellow, ``dim`` (padding) ``··``.
+
+    ``numbers`` says how a pixel shows, as on the lecture's slides: ``blocks`` (ink and paper),
+    ``numbers`` (its value, ``+1`` or ``-1``, on paper) or ``both`` (the value on ink or paper);
+    with numbers, neighbouring cells alternate between two tints so that values stay apart, and
+    padding shows its own value (``-1``, `` 0``).
     """
+    if numbers not in PICTURE_MODES:
+        raise ValueError(f"unknown picture mode {numbers!r}; choose one of "
+                         f"{', '.join(PICTURE_MODES)}")
     a = np.asarray(values, dtype=float)
     if a.ndim == 1:
         a = a[None, :]
@@ -124,18 +136,36 @@ def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
     text = Text(no_wrap=True, overflow="crop")
     for r in range(a.shape[0]):
         for c in range(a.shape[1]):
-            ink = bool(a[r, c] > 0)
+            v = a[r, c]
+            ink = bool(v > 0)
             cell = (r, c)
+            number = "+1" if v == 1 else ("-1" if v == -1 else f"{v:2.0f}"[-2:])
             if cell in highlight:
                 label, style = mark, Style(color="#000000", bgcolor=HIGHLIGHT, bold=True)
             elif cell in dim:
                 label = "▓▓" if cell in outline else "··"
                 style = Style(color=OUTLINE_PAPER if cell in outline else "#e0e0e0",
                               bgcolor=PADDING_BG)
+                if numbers != "blocks":
+                    label, style = number, Style(color="#ffffff", bgcolor=PADDING_BG,
+                                                 bold=cell in outline)
             elif cell in outline:
                 label = "▓▓" if ink else "░░"
                 style = Style(color="#002c3d", bgcolor=OUTLINE_INK) if ink else Style(
                     color=OUTLINE_INK, bgcolor=OUTLINE_PAPER)
+                if numbers == "both" and ink:
+                    label, style = number, Style(color="#ffffff", bgcolor=_check(
+                        OUTLINE_INK, "#0b6f93", r, c), bold=True)
+                elif numbers != "blocks":
+                    label, style = number, Style(color="#000000", bgcolor=_check(
+                        OUTLINE_PAPER, "#7fd3ec", r, c), bold=True)
+            elif numbers == "both" and ink:
+                label, style = number, Style(color=PAPER, bgcolor=_check(INK, "#3d3d3d", r, c),
+                                             bold=True)
+            elif numbers != "blocks":
+                label = number
+                style = Style(color="#000000" if ink else "#6b6b6b",
+                              bgcolor=_check(PAPER, "#e0dac8", r, c), bold=ink)
             else:
                 label = "██" if ink else "  "
                 style = Style(color=INK, bgcolor=INK) if ink else Style(color=PAPER, bgcolor=PAPER)
@@ -143,3 +173,54 @@ def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
         if r < a.shape[0] - 1:
             text.append("\n")
     return text
+
+
+def _check(a: str, b: str, r: int, c: int) -> str:
+    """Two tints in a checkerboard, so that neighbouring numbers stay apart."""
+    return a if (r + c) % 2 == 0 else b
+
+
+def zoom_text(grid: Text, shape: tuple[int, int], zoom: int) -> Text:
+    """``grid`` (a matrix drawn by :func:`matrix_text` or :func:`picture_text`: ``shape[0]``
+    lines of ``shape[1]`` equally wide cells) with each cell ``zoom`` times as wide and as tall.
+
+    A cell drawn with one repeated character (ink ``██``, paper, the window's ``░░``) is filled
+    with it; a cell holding a value keeps the value centred on its middle line.
+    """
+    rows, cols = shape
+    lines = grid.split("\n", allow_blank=True)
+    if zoom <= 1 or rows <= 0 or cols <= 0 or len(lines) != rows:
+        return grid
+    width = len(lines[0].plain) // cols if lines[0].plain else 0
+    if width <= 0 or any(len(line.plain) != width * cols for line in lines):
+        return grid
+    out = Text(no_wrap=True, overflow="crop")
+    middle = (zoom - 1) // 2
+    for r, line in enumerate(lines):
+        cells = []
+        for c in range(cols):
+            piece = line[c * width:(c + 1) * width]
+            label = piece.plain
+            style = _style_at(piece)
+            fill = label[0] if len(set(label)) == 1 else None
+            cells.append((label, style, fill))
+        for k in range(zoom):
+            for label, style, fill in cells:
+                if fill is not None:
+                    out.append(fill * (width * zoom), style)
+                elif k == middle:
+                    out.append(label.strip().center(width * zoom), style)
+                else:
+                    out.append(" " * (width * zoom), style)
+            if r < rows - 1 or k < zoom - 1:
+                out.append("\n")
+    return out
+
+
+def _style_at(piece: Text) -> Style | str:
+    """The style of the first character of ``piece`` (a cell is drawn in one style)."""
+    style: Style | str = piece.style
+    for span in piece.spans:
+        if span.start <= 0 < span.end:
+            style = span.style
+    return style

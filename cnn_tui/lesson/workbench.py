@@ -21,6 +21,8 @@ from cnn_tui.lecture.network import lecture_pipeline
 PICTURES: tuple[str, ...] = tuple(v.name for v in VARIANTS)
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 STYLES: tuple[str, ...] = ("lecture", "fraction")
+# How pictures show their pixels: ink and paper, the values +1/-1 as on the slides, or both.
+PICTURE_MODES: tuple[str, ...] = ("blocks", "numbers", "both")
 CUSTOM = "custom"                      # the picture's name once the learner has drawn on it
 
 T = TypeVar("T")
@@ -53,6 +55,7 @@ class Workbench:
         self.picture = picture
         self.feature = feature
         self.style = style
+        self.numbers = "blocks"
         self.editing = editing
         self.cursor = cursor
         self.revision = 0
@@ -110,6 +113,11 @@ class Workbench:
 
     def toggle_style(self) -> None:
         self.style = cycle(STYLES, self.style)
+        self.changed()
+
+    def cycle_numbers(self) -> None:
+        """Pictures as blocks, as their +1/-1 values, or both."""
+        self.numbers = cycle(PICTURE_MODES, self.numbers)
         self.changed()
 
     def fmt(self, v: float) -> str:

@@ -26,7 +26,14 @@ class CnnTuiApp(App[None]):
     SUB_TITLE = "how a convolutional network sees"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {LessonCommands}
-    BINDINGS = [Binding("q", "quit", "Quit")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("greater_than_sign,ctrl+equals_sign,ctrl+plus", "zoom(1)", "Zoom in",
+                show=False, key_display=">"),
+        Binding("less_than_sign,ctrl+minus", "zoom(-1)", "Zoom out", show=False,
+                key_display="<"),
+    ]
+    MAX_ZOOM = 4
 
     def __init__(self, start: str = CHAPTER_IDS[0], quiz_options: QuizOptions | None = None, *,
                  picture: str = "x", feature: str = "diag", play_interval: float = 0.3,
@@ -42,6 +49,26 @@ class CnnTuiApp(App[None]):
         # When the learner last pressed a key or clicked: background work (training) steps
         # aside for a moment after it, so that the answer is drawn at full speed.
         self.input_time = float("-inf")
+        # The learner's zoom, added to the one the terminal's size suggests (see ``zoom_for``).
+        self.zoom_offset = 0
+
+    @staticmethod
+    def auto_zoom(width: int, height: int) -> int:
+        """The zoom a terminal of ``width`` x ``height`` suggests: 1 up to about twice 80x24,
+        2 from 160x48, 3 from 240x72."""
+        return max(1, min(3, width // 80, height // 24))
+
+    def zoom_for(self, width: int, height: int) -> int:
+        """The zoom to draw at: the suggested one plus the learner's ``<``/``>``."""
+        return max(1, min(self.MAX_ZOOM, self.auto_zoom(width, height) + self.zoom_offset))
+
+    def action_zoom(self, step: int) -> None:
+        w, h = self.size
+        auto = self.auto_zoom(w, h)
+        self.zoom_offset = max(1 - auto, min(self.MAX_ZOOM - auto, self.zoom_offset + step))
+        changed = getattr(self.screen, "zoom_changed", None)
+        if changed is not None:
+            changed()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):

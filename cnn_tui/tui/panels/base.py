@@ -24,7 +24,8 @@ WEAK_COLOUR = "#542788"      # the palette's purple
 def picture_view_text(chapter: Chapter, outline=()) -> Text:
     """The workbench's picture, with the drawing cursor when drawing."""
     bench = chapter.bench
-    return picture_text(bench.image, outline=outline, highlight=bench.cursor_cells)
+    return picture_text(bench.image, outline=outline, highlight=bench.cursor_cells,
+                        numbers=bench.numbers)
 
 
 def update(widget: Static, content) -> None:
@@ -60,6 +61,11 @@ class ChapterPanel(Vertical):
     ChapterPanel .note { height: auto; width: 1fr; }
     """
     chapter_id = ""
+
+    @property
+    def zoom(self) -> int:
+        """The zoom its matrices are drawn at (see :class:`~cnn_tui.tui.widgets.matrix.MatrixView`)."""
+        return max(1, int(getattr(self.screen, "zoom", 1))) if self.is_attached else 1
 
     def show(self, chapter, width: int) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -30,8 +30,8 @@ class ConvolutionPanel(ChapterPanel):
         self.query_one("#image", MatrixView).show(
             bench.picture_caption, picture_view_text(chapter, outline=chapter.window),
             bench.image.shape)
-        self.query_one("#kernel", MatrixView).show(bench.feature, picture_text(bench.kernel),
-                                                   bench.kernel.shape)
+        self.query_one("#kernel", MatrixView).show(
+            bench.feature, picture_text(bench.kernel, numbers=bench.numbers), bench.kernel.shape)
         full = bench.conv_map()
         shown = chapter.shown_map
         hl = chapter.highlight

@@ -32,10 +32,10 @@ class FilteringPanel(ChapterPanel):
         self.query_one("#image", MatrixView).show(
             bench.picture_caption, picture_view_text(chapter, outline=chapter.window),
             bench.image.shape)
-        self.query_one("#patch", MatrixView).show("window", picture_text(tr.patch),
-                                                  tr.patch.shape)
-        self.query_one("#kernel", MatrixView).show(f"× {bench.feature}",
-                                                   picture_text(tr.kernel), tr.kernel.shape)
+        self.query_one("#patch", MatrixView).show(
+            "window", picture_text(tr.patch, numbers=bench.numbers), tr.patch.shape)
+        self.query_one("#kernel", MatrixView).show(
+            f"× {bench.feature}", picture_text(tr.kernel, numbers=bench.numbers), tr.kernel.shape)
         prod = self.query_one("#products", MatrixView)
         if stage >= 1:
             prod.show("= products", values_text(tr.products, "number", scale=1.0),

@@ -30,7 +30,8 @@ class LiteralPanel(ChapterPanel):
         v = chapter.compare_variant
         # The compared picture's description: on two lines when one does not fit beside the
         # other two pictures (then the other captions take two lines too, so the grids align).
-        room = max(2 * shape[1], width - 2 * (2 * shape[1] + 1) - 2)
+        grid = 2 * shape[1] * self.zoom
+        room = max(grid, width - 2 * (grid + 1) - 2)
         lines = textwrap.wrap(f"{v.name}: {v.description}", room)
         two = len(lines) > 1
         pad = "\n" if two else ""
@@ -42,8 +43,8 @@ class LiteralPanel(ChapterPanel):
                                                  shape)
         caption = Text("\n".join(lines[:2]))
         caption.stylize("bold", 0, len(v.name))
-        self.query_one("#other", MatrixView).show(caption, picture_text(chapter.compare_image),
-                                                  shape)
+        self.query_one("#other", MatrixView).show(
+            caption, picture_text(chapter.compare_image, numbers=bench.numbers), shape)
         share = chapter.match_share
         t = Text()
         t.append(f"{chapter.agree_count} of {chapter.pixel_count} pixels agree ", style="bold")

@@ -26,7 +26,8 @@ class PaddingPanel(ChapterPanel):
         p = chapter.padding
         padded = chapter.padded_picture
         tr = chapter.pad_trace
-        pic = picture_text(padded, outline=chapter.window, dim=chapter.border_cells)
+        pic = picture_text(padded, outline=chapter.window, dim=chapter.border_cells,
+                           numbers=bench.numbers)
         pv = format_number(chapter.pad_value)       # "0", "-1", "1" whatever the number style
         self.query_one("#padded", MatrixView).show(
             f"padding {p} (value {pv})", pic, padded.shape)

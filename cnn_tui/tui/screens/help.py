@@ -21,6 +21,8 @@ GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
     ("e", "edit mode: arrows move, space or click toggles a pixel"),
     ("f", "next feature (or edge kernel)"),
     ("d", "decimals (0.55) / exact fractions (5/9)"),
+    ("b", "pixels as blocks / as their values +1 and -1 / both"),
+    ("< / >", "smaller / larger pictures (the zoom follows the terminal's size)"),
     ("z", "open the quiz"),
     ("ctrl+p", "command palette: jump to any chapter"),
     ("?", "this help"),

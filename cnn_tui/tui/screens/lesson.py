@@ -25,7 +25,7 @@ MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 EDIT_ONLY = {"cursor", "toggle_pixel"}
 # What drawing leaves working besides its own keys (arrows, space/enter, e/escape).
-WHILE_DRAWING = {"edit", "escape", "help", "fractions", "quit", "quiz", "next_chapter",
+WHILE_DRAWING = {"edit", "escape", "help", "fractions", "numbers", "quit", "quiz", "next_chapter",
                  "prev_chapter", "picture"}
 DRAW_HINT = ("Drawing: arrows move the yellow cursor, space/enter or a click toggles a pixel, "
              "e or escape ends.")
@@ -58,6 +58,7 @@ class LessonScreen(Screen[None]):
         Binding("f", "feature", "Feature"),
         Binding("e", "edit", "Draw", show=False),
         Binding("d", "fractions", "Fractions", show=False),
+        Binding("b", "numbers", "Numbers", show=False),
         Binding("g", "jump", "Go"),
         *chapter_bindings(),
         Binding("r", "reset", "Reset", show=False),
@@ -95,6 +96,10 @@ class LessonScreen(Screen[None]):
         self.message = ""
         self._timer = None
         self._panel_chapter: str | None = None
+        # The zoom the panel is drawn at: the app's choice for this terminal, lowered while the
+        # chapter does not fit (see ``_check_fit``).
+        self.zoom = 1
+        self._zoom_wanted = 1
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -114,11 +119,50 @@ class LessonScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self._check_size()
+        self._choose_zoom()
         await self._mount_panel()
 
     def on_resize(self, event) -> None:
         self._check_size()
+        self._choose_zoom()
         self.redraw()
+
+    def _choose_zoom(self) -> None:
+        """Start from the zoom the app suggests for this terminal; ``_check_fit`` lowers it
+        while the chapter does not fit."""
+        w, h = self.app.size
+        zoom_for = getattr(self.app, "zoom_for", None)
+        self._zoom_wanted = self.zoom = zoom_for(w, h) if zoom_for else 1
+
+    def zoom_changed(self) -> None:
+        """The learner pressed < or >."""
+        self._choose_zoom()
+        self.message = ""
+        self.redraw()
+        self.call_after_refresh(self._say_zoom)
+
+    def _say_zoom(self) -> None:
+        if self.zoom < self._zoom_wanted:
+            self.say(f"Zoom {self._zoom_wanted} does not fit this chapter on this screen; "
+                     f"showing zoom {self.zoom}. < zooms out.")
+        else:
+            self.say(f"Zoom {self.zoom}: < and > make the pictures smaller or larger.")
+
+    def _check_fit(self) -> None:
+        """After a redraw: if the panel runs past the stage (right or bottom), draw it again
+        one zoom smaller."""
+        panel = self.panel
+        if panel is None or self.zoom <= 1 or not self.is_attached:
+            return
+        stage = self.query_one("#stage").region
+        for widget in panel.query("*"):
+            if not widget.display:
+                continue
+            r = widget.region
+            if r.width and (r.right > stage.right or r.bottom > stage.bottom):
+                self.zoom -= 1
+                self.redraw()
+                return
 
     def _check_size(self) -> None:
         w, h = self.app.size
@@ -141,6 +185,7 @@ class LessonScreen(Screen[None]):
             await stage.remove_children()
             await stage.mount(panel_class(self.model.chapter)())
             self._panel_chapter = self.model.chapter
+            self._choose_zoom()
             self.refresh_bindings()
         self.redraw()
 
@@ -158,6 +203,8 @@ class LessonScreen(Screen[None]):
         if ch.title_info:
             info.append(ch.title_info)
         info.append("fractions" if m.style == "fraction" else "decimals")
+        if m.numbers != "blocks":
+            info.append("pixels as numbers" if m.numbers == "numbers" else "pixels as both")
         if self._timer is not None:
             info.append("▶ playing")
         if m.editing:
@@ -168,6 +215,8 @@ class LessonScreen(Screen[None]):
         panel = self.panel
         if panel is not None and panel.chapter_id == m.chapter:
             panel.show(ch, width)
+            if self.zoom > 1:
+                self.call_after_refresh(self._check_fit)
             status = self.message or (DRAW_HINT if m.editing else panel.status(ch))
         else:
             status = self.message
@@ -297,6 +346,9 @@ class LessonScreen(Screen[None]):
 
     def action_fractions(self) -> None:
         self._act(self.model.toggle_style)
+
+    def action_numbers(self) -> None:
+        self._act(self.model.cycle_numbers)
 
     def action_chapter_key(self, chapter_id: str, method: str, *args) -> None:
         """A key of the open chapter's own (see its ``bindings``)."""

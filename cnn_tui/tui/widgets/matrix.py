@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from cnn_tui.render import matrix_text
 from cnn_tui.render import picture_text as _picture_text
+from cnn_tui.render import zoom_text
 
 
 def blank(_: float) -> str:
@@ -23,9 +24,12 @@ def blank(_: float) -> str:
 
 def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
                  highlight: Iterable[tuple[int, int]] = (),
-                 dim: Iterable[tuple[int, int]] = (), mark: str = "<>") -> Text:
-    """A ±1 picture as ink and paper, two columns per pixel (square on most terminals)."""
-    return _picture_text(values, outline=outline, highlight=highlight, dim=dim, mark=mark)
+                 dim: Iterable[tuple[int, int]] = (), mark: str = "<>",
+                 numbers: str = "blocks") -> Text:
+    """A ±1 picture as ink and paper (``numbers``: or as its values, or both), two columns per
+    pixel (square on most terminals)."""
+    return _picture_text(values, outline=outline, highlight=highlight, dim=dim, mark=mark,
+                         numbers=numbers)
 
 
 def heat_text(values, *, scale: float | None = None, outline=(), highlight=()) -> Text:
@@ -49,7 +53,11 @@ def text_width(text: Text) -> int:
 
 
 class MatrixView(Static):
-    """A caption over one matrix, rendered as one ``Text``; clicks report the cell."""
+    """A caption over one matrix, rendered as one ``Text``; clicks report the cell.
+
+    The grid is drawn at the screen's ``zoom`` (each cell that many times as wide and as tall),
+    unless the view is made with ``zoomable=False`` (thumbnails).
+    """
 
     DEFAULT_CSS = """
     MatrixView {
@@ -66,28 +74,47 @@ class MatrixView(Static):
             self.row = row
             self.col = col
 
-    def __init__(self, *args, clickable: bool = False, **kw) -> None:
+    def __init__(self, *args, clickable: bool = False, zoomable: bool = True, **kw) -> None:
         super().__init__("", *args, **kw)
         self.clickable = clickable
+        self.zoomable = zoomable
         self._shape: tuple[int, int] = (0, 0)
         self._cell_chars = 2
+        self._zoom = 1
         self._caption_lines = 1
 
+    @property
+    def zoom(self) -> int:
+        """How many times larger than at 80x24 the grid is drawn (the screen chooses)."""
+        if not self.zoomable or not self.is_attached:
+            return 1
+        return max(1, int(getattr(self.screen, "zoom", 1)))
+
     def show(self, caption: str | Text, grid: Text, shape: tuple[int, int],
-             cell_chars: int = 2) -> None:
+             cell_chars: int | None = None) -> None:
         cap = caption if isinstance(caption, Text) else Text(caption, style="bold")
         cap.no_wrap = True
         cap.overflow = "crop"
+        rows, cols = shape
+        first = grid.plain.split("\n", 1)[0]
         self._shape = shape
-        self._cell_chars = cell_chars
+        self._cell_chars = len(first) // cols if cols and first else (cell_chars or 2)
+        self._zoom = zoom = self.zoom
+        if zoom > 1:
+            grid = zoom_text(grid, shape, zoom)
+            if grid.plain.count("\n") + 1 != rows * zoom:     # not a regular grid: as it is
+                self._zoom = 1
         self._caption_lines = len(cap.plain.split("\n"))
-        self.update(Text.assemble(cap, "\n", grid, no_wrap=True, overflow="crop"))
+        key = (cap.plain, tuple(cap.spans), grid.plain, tuple(grid.spans))
+        if getattr(self, "_cnn_shown", None) != key:
+            self._cnn_shown = key
+            self.update(Text.assemble(cap, "\n", grid, no_wrap=True, overflow="crop"))
 
     def on_click(self, event) -> None:
         if not self.clickable:
             return
-        row = event.y - self._caption_lines
-        col = event.x // self._cell_chars
+        row = (event.y - self._caption_lines) // self._zoom
+        col = event.x // (self._cell_chars * self._zoom)
         rows, cols = self._shape
         if 0 <= row < rows and 0 <= col < cols:
             event.stop()
