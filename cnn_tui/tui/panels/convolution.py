@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
@@ -14,11 +14,16 @@ from cnn_tui.tui.widgets.matrix import MatrixView, picture_text, text_width, val
 
 class ConvolutionPanel(ChapterPanel):
     chapter_id = Chapter.id
+    DEFAULT_CSS = """
+    ConvolutionPanel .kernel-column { width: auto; height: auto; }
+    """
 
     def compose(self):
         with Horizontal():
             yield MatrixView(id="image", clickable=True)
-            yield MatrixView(id="kernel")
+            with Vertical(classes="kernel-column"):
+                yield MatrixView(id="kernel")
+                yield MatrixView(id="products")
             yield MatrixView(id="map", clickable=True)
         yield Static(id="working", classes="note")
 
@@ -32,12 +37,18 @@ class ConvolutionPanel(ChapterPanel):
             bench.image.shape)
         self.query_one("#kernel", MatrixView).show(
             bench.feature, picture_text(bench.kernel, numbers=bench.numbers), bench.kernel.shape)
+        prod = self.query_one("#products", MatrixView)
+        if filled:
+            prod.show("products", values_text(tr.products, "number", scale=1.0),
+                      tr.products.shape)
+        else:
+            prod.show("products", Text("\n".join(["  ?  ?  ?"] * 3), style="dim"), (3, 3))
         full = bench.conv_map()
         shown = chapter.shown_map
         hl = chapter.highlight
         grid = values_text(shown, bench.style, scale=1.0, highlight=hl, cell_width=5)
         chars = 7
-        if text_width(grid) + 20 + 8 > width:
+        if text_width(grid) + 2 * bench.image.shape[1] + 12 + 4 > width // self.zoom:
             grid = values_text(shown, bench.style, scale=1.0, highlight=hl, cell_width=5, gap=1)
             chars = 6
         self.query_one("#map", MatrixView).show(

@@ -36,9 +36,9 @@ class PaddingPanel(ChapterPanel):
         used = text_width(pic) + 2
         grid = values_text(m, bench.style, scale=1.0, highlight=[cell], cell_width=5)
         note = ""
-        if used + text_width(grid) > width:
+        if used + text_width(grid) > width // self.zoom:
             grid = values_text(m, bench.style, scale=1.0, highlight=[cell], cell_width=5, gap=1)
-        if used + text_width(grid) > width:
+        if used + text_width(grid) > width // self.zoom:
             grid = heat_text(m, scale=1.0, highlight=[cell])
             note = " (colours only: widen the terminal to see the numbers)"
         self.query_one("#map", MatrixView).show(

@@ -25,7 +25,7 @@ class PoolingPanel(ChapterPanel):
         filled = chapter.pool_filled
         tr = chapter.pool_trace
         rm = bench.relu_map
-        gap = 2 if width >= 49 + 28 + 3 else 1
+        gap = 2 if width // self.zoom >= 49 + 28 + 3 else 1
         self.query_one("#relu", MatrixView).show(
             f"{bench.feature} map after ReLU",
             values_text(rm, bench.style, scale=1.0, outline=chapter.window,

@@ -27,6 +27,11 @@ EDIT_ONLY = {"cursor", "toggle_pixel"}
 # What drawing leaves working besides its own keys (arrows, space/enter, e/escape).
 WHILE_DRAWING = {"edit", "escape", "help", "fractions", "numbers", "quit", "quiz", "next_chapter",
                  "prev_chapter", "picture"}
+NUMBERS_SAID = {
+    "blocks": "Pixels as ink and paper; b shows their values.",
+    "numbers": "Pixels as numbers: +1 for ink, -1 for paper, as on the slides; b: numbers on ink.",
+    "both": "Pixels as numbers on ink and paper; b: blocks again.",
+}
 DRAW_HINT = ("Drawing: arrows move the yellow cursor, space/enter or a click toggles a pixel, "
              "e or escape ends.")
 
@@ -94,6 +99,7 @@ class LessonScreen(Screen[None]):
         self.model = model
         self.play_interval = play_interval
         self.message = ""
+        self._info = ""      # the message, when it informs rather than warns: calmer colours
         self._timer = None
         self._panel_chapter: str | None = None
         # The zoom the panel is drawn at: the app's choice for this terminal, lowered while the
@@ -146,11 +152,11 @@ class LessonScreen(Screen[None]):
             self.say(f"Zoom {self._zoom_wanted} does not fit this chapter on this screen; "
                      f"showing zoom {self.zoom}. < zooms out.")
         else:
-            self.say(f"Zoom {self.zoom}: < and > make the pictures smaller or larger.")
+            self.say(f"Zoom {self.zoom}: < and > make the pictures smaller or larger.", info=True)
 
-    def _check_fit(self) -> None:
-        """After a redraw: if the panel runs past the stage (right or bottom), draw it again
-        one zoom smaller."""
+    def _check_fit(self, tries: int = 3) -> None:
+        """After a redraw: if the panel runs past the stage (right or bottom) or squeezes a
+        matrix, draw it again one zoom smaller."""
         panel = self.panel
         if panel is None or self.zoom <= 1 or not self.is_attached:
             return
@@ -159,7 +165,13 @@ class LessonScreen(Screen[None]):
             if not widget.display:
                 continue
             r = widget.region
-            if r.width and (r.right > stage.right or r.bottom > stage.bottom):
+            need_w, need_h = getattr(widget, "needed", (0, 0))
+            if not r.width and need_w:
+                if tries:        # not laid out yet: look again after the next refresh
+                    self.call_after_refresh(self._check_fit, tries - 1)
+                return
+            squeezed = widget.size.width < need_w or widget.size.height < need_h
+            if r.width and (squeezed or r.right > stage.right or r.bottom > stage.bottom):
                 self.zoom -= 1
                 self.redraw()
                 return
@@ -203,8 +215,6 @@ class LessonScreen(Screen[None]):
         if ch.title_info:
             info.append(ch.title_info)
         info.append("fractions" if m.style == "fraction" else "decimals")
-        if m.numbers != "blocks":
-            info.append("pixels as numbers" if m.numbers == "numbers" else "pixels as both")
         if self._timer is not None:
             info.append("▶ playing")
         if m.editing:
@@ -220,13 +230,16 @@ class LessonScreen(Screen[None]):
             status = self.message or (DRAW_HINT if m.editing else panel.status(ch))
         else:
             status = self.message
-        style = "bold #ffffff on #a01010" if self.message else ""
+        style = ("" if not self.message else "bold reverse" if self.message == self._info
+                 else "bold #ffffff on #a01010")
         update(self.query_one("#status", Static), Text(f" {status}", style=style, no_wrap=True,
                                                       overflow="ellipsis"))
 
-    def say(self, message: str) -> None:
-        """Show a one-line message (an error or a hint) in the status line."""
+    def say(self, message: str, info: bool = False) -> None:
+        """Show a one-line message (an error or a hint; ``info``: news, not a problem) in the
+        status line."""
         self.message = message
+        self._info = message if info else ""
         self.redraw()
 
     def _act(self, fn, *args) -> None:
@@ -349,6 +362,7 @@ class LessonScreen(Screen[None]):
 
     def action_numbers(self) -> None:
         self._act(self.model.cycle_numbers)
+        self.say(NUMBERS_SAID[self.model.numbers], info=True)
 
     def action_chapter_key(self, chapter_id: str, method: str, *args) -> None:
         """A key of the open chapter's own (see its ``bindings``)."""

@@ -82,6 +82,7 @@ class MatrixView(Static):
         self._cell_chars = 2
         self._zoom = 1
         self._caption_lines = 1
+        self.needed = (0, 0)
 
     @property
     def zoom(self) -> int:
@@ -105,6 +106,8 @@ class MatrixView(Static):
             if grid.plain.count("\n") + 1 != rows * zoom:     # not a regular grid: as it is
                 self._zoom = 1
         self._caption_lines = len(cap.plain.split("\n"))
+        # what the grid needs on screen (the caption may be cut): for the screen's zoom check
+        self.needed = (text_width(grid), self._caption_lines + grid.plain.count("\n") + 1)
         key = (cap.plain, tuple(cap.spans), grid.plain, tuple(grid.spans))
         if getattr(self, "_cnn_shown", None) != key:
             self._cnn_shown = key
