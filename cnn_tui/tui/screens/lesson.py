@@ -28,9 +28,9 @@ EDIT_ONLY = {"cursor", "toggle_pixel"}
 WHILE_DRAWING = {"edit", "escape", "help", "fractions", "numbers", "quit", "quiz", "next_chapter",
                  "prev_chapter", "picture"}
 NUMBERS_SAID = {
-    "blocks": "Pixels as ink and paper; b shows their values.",
-    "numbers": "Pixels as numbers: +1 for ink, -1 for paper, as on the slides; b: numbers on ink.",
-    "both": "Pixels as numbers on ink and paper; b: blocks again.",
+    "blocks": "Pixels as ink and paper (b: as numbers).",
+    "numbers": "Pixels as numbers, +1 ink and -1 paper, as on the slides (b: on ink).",
+    "both": "Pixels as numbers on ink and paper (b: blocks).",
 }
 DRAW_HINT = ("Drawing: arrows move the yellow cursor, space/enter or a click toggles a pixel, "
              "e or escape ends.")
