@@ -27,6 +27,7 @@ from cnn_tui.lesson.training import TrainingError
 from cnn_tui.render import value_colours
 from cnn_tui.tui.panels.base import (STRONG_COLOUR, ChapterPanel, bar, picture_view_text,
                                      update)
+from cnn_tui.render import zoom_text
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text
 
 POST_EVERY = 0.2          # seconds between two progress messages: the view redraws 5 times a second
@@ -55,13 +56,13 @@ def side_by_side(blocks: list[Text], gap: int = 1) -> Text:
     return out
 
 
-def kernels_text(snap: Snapshot, width: int, max_rows: int = 2) -> Text:
-    """The first layer's kernels as heatmaps, as many to a row as ``width`` columns hold and at
-    most ``max_rows`` rows of them."""
+def kernels_text(snap: Snapshot, width: int, max_rows: int = 2, zoom: int = 1) -> Text:
+    """The first layer's kernels as heatmaps (each cell ``zoom`` times as large), as many to a
+    row as ``width`` columns hold and at most ``max_rows`` rows of them."""
     k = snap.kernels
     if k.size == 0:
         return Text("(no convolution first)", no_wrap=True)
-    cell = 2 * k.shape[2] + 1
+    cell = 2 * k.shape[2] * zoom + 1
     fit = max(1, min(len(k), (width + 1) // cell))
     shown = min(len(k), fit * max_rows)
     per_row = -(-shown // -(-shown // fit))         # rows as even as they can be
@@ -72,7 +73,7 @@ def kernels_text(snap: Snapshot, width: int, max_rows: int = 2) -> Text:
     title = title[:max(width, per_row * cell - 1)]
     t = Text(title + "\n", style="bold", no_wrap=True, overflow="crop")
     scale = float(abs(k).max()) or 1.0
-    rows = [side_by_side([heat_text(k[i], scale=scale)
+    rows = [side_by_side([zoom_text(heat_text(k[i], scale=scale), k[i].shape, zoom)
                           for i in range(start, min(start + per_row, shown))])
             for start in range(0, shown, per_row)]
     t.append_text(Text("\n\n").join(rows))
@@ -242,7 +243,11 @@ class TrainPanel(ChapterPanel):
         # On a tall screen the lower row keeps the height of its tallest view, so that changing
         # the view (v, e) does not resize and redraw the plots above it.
         tall = self.app.size.height >= 30
+        zoom = self.zoom
         rows = LOWER_ROWS.get(chapter.data_name, 13) if tall else "auto"
+        if tall and zoom > 1:       # room for the zoomed picture (and caption) and kernels
+            rows = max(rows, chapter.bench.image.shape[0] * zoom + 1,
+                       1 + 2 * snap.kernels.shape[-2] * zoom + 1)
         if rows != self._lower_rows:
             self._lower_rows = rows
             self.query_one("#lower").styles.height = rows
@@ -263,9 +268,11 @@ class TrainPanel(ChapterPanel):
         # (the detail's first line is a title that may be cut; its body must show whole)
         body = detail.plain.split("\n")[1:] or [""]
         room = width - 31 - max(len(line) for line in body) - 2
+        if chapter.showing_picture:         # the picture sits between the kernels and the detail
+            room -= 2 * chapter.bench.image.shape[1] * zoom + 1
         if room < 13:       # not even two kernels side by side: the matrix beside needs it all
             self.query_one("#kernels").display = False
-        update(self.query_one("#kernels", Static), kernels_text(snap, max(13, room)))
+        update(self.query_one("#kernels", Static), kernels_text(snap, max(13, room), zoom=zoom))
         detail.no_wrap = True
         detail.overflow = "crop"
         update(self.query_one("#detail", Static), detail)
