@@ -147,14 +147,16 @@ async def test_features_show_perfect_fits(lecture):
 
 
 async def test_filtering_goes_through_the_five_stages(lecture):
+    first = lecture["windows"][0]                   # window at (1, 1): sum 9, 1.00
     w = lecture["windows"][1]                       # window at (3, 3): sum 5, 0.55
     app = make("filtering")
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.press("right", "right", "right")
         text = screen_text(app)
-        assert "Add:" in text and "= 7" in text     # window (0,0): 8 agree, 1 disagrees
+        assert app.model.filter_cell == tuple(first["at"])     # it opens there
+        assert "Add:" in text and f"= {first['sum']}" in text  # all nine agree
         await pilot.press("right")
-        assert "7/9 = 0.77" in screen_text(app)
+        assert f"{first['sum']}/9 = {first['value']}" in screen_text(app)
         await pilot.press("g", *"3,3", "enter")
         text = screen_text(app)
         assert app.model.filter_cell == (3, 3)
@@ -268,8 +270,9 @@ async def test_pooling_reproduces_the_lecture_maps(lecture):
 async def test_stacking_stages(lecture):
     app = make("stacking")
     async with app.run_test(size=(100, 36)) as pilot:
+        # one column per feature map (#1-#4 diag, #5-#8 x, #9-#12 anti), one row per cell
         assert contains_rows(screen_text(app),
-                             fmt9(np.array(lecture["vote_vectors_sum9"]["x"]).reshape(3, 4)))
+                             fmt9(np.array(lecture["vote_vectors_sum9"]["x"]).reshape(3, 4).T))
         await pilot.press(*["right"] * 4)
         text = screen_text(app)
         assert "stage 5: pooled again" in text
@@ -293,7 +296,9 @@ async def test_votes_future_values(lecture):
         text = screen_text(app)
         assert app.model.vote_source == "future"
         assert "0.91" in text and "0.51" in text and "prediction:  X" in text
-        assert f"({v['new_vote_x']:.4g})" in text and f"({v['new_vote_o']:.4g})" in text
+        # the exact averages, once, beside what the slide prints
+        assert f"give {v['new_vote_x']:g} and {v['new_vote_o']:g}" in text
+        assert "(0.912)" not in text and "(0.5175)" not in text
 
 
 async def test_picture_key_changes_the_prediction_inputs():

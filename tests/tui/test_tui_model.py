@@ -84,7 +84,8 @@ def test_partial_map_hides_cells_not_yet_computed():
 
 def test_filtering_stages_and_lecture_windows(lecture):
     m = LessonModel(chapter="filtering")
-    assert m.filter_stage == 0 and m.filter_cell == (0, 0)
+    # it opens on the lecture's first window (lecture.toml's first [[windows]])
+    assert m.filter_stage == 0 and m.filter_cell == tuple(lecture["windows"][0]["at"])
     for w in lecture["windows"]:
         m.jump_to(tuple(w["at"]))
         assert m.filter_stage == len(FILTER_STAGES) - 1      # a jump lands on the result
@@ -92,10 +93,11 @@ def test_filtering_stages_and_lecture_windows(lecture):
         assert tr.products.tolist() == w["products"]
         assert tr.total == w["sum"]
         assert m.fmt(tr.value) == w["value"]
-    m.reset()
+    m.reset()                                                 # back to the first window
+    assert m.filter_cell == tuple(lecture["windows"][0]["at"]) and m.filter_stage == 0
     for _ in range(len(FILTER_STAGES)):
         m.step()
-    assert m.filter_cell == (0, 1) and m.filter_stage == 0   # the next window begins
+    assert m.filter_cell == (1, 2) and m.filter_stage == 0   # the next window begins
 
 
 def test_literal_share_matches_a_pixel_count():
@@ -126,7 +128,10 @@ def test_features_perfect_matches_are_the_ones_of_the_map(lecture):
     sums = np.array(lecture["conv_x_sum9"]["diag"])
     expected = [(int(r), int(c)) for r, c in zip(*np.nonzero(sums == 9))]
     assert m.perfect_matches() == expected
-    m.step()
+    # right goes through the fits one at a time, then on to the next feature
+    for i, fit in enumerate(expected):
+        assert m.current_fit == fit and m.fit_number == i + 1
+        m.step()
     assert m.feature == "x"
 
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
 import numpy as np
 
 from cnn_tui import engine
+from cnn_tui.engine.fmt import lecture
 from cnn_tui.lesson.chapters.base import EDIT, PICK_KEYS, PICTURE
 from cnn_tui.lesson.chapters.base import Chapter as Base
-from cnn_tui.lecture.data import FEATURES, FUTURE_VALUES, STRONG, VECTOR_LENGTH
+from cnn_tui.lesson.chapters.stacking import VectorLabel, vector_labels
+from cnn_tui.lecture.data import FUTURE_VALUES, STRONG, VECTOR_LENGTH
 from cnn_tui.lecture.network import variant_report
 from cnn_tui.lesson.workbench import cycle
 
@@ -15,6 +21,47 @@ from cnn_tui.lesson.workbench import cycle
 # hand-wired network's verdict on every picture of the lesson (the variant report).
 PICTURE_VALUES, FUTURE, REPORT = "picture", "future", "report"
 VOTE_SOURCES: tuple[str, ...] = (PICTURE_VALUES, FUTURE, REPORT)
+# What the lecture's slide prints for its "future values" example (lecture.toml [votes]): its
+# weights are only drawn as lines of different thickness, so these are illustrative; the mean of
+# each answer's strong values (the rule the engine follows) gives 0.912 and 0.5175.
+SLIDE_VOTES = {"X": ".92", "O": ".51"}
+
+
+def positions_text(name: str) -> str:
+    """The positions (#1..#12) an answer listens to: ``"#1, #4, #5, #10 and #11"``."""
+    tags = [f"#{p + 1}" for p in STRONG[name]]
+    return ", ".join(tags[:-1]) + " and " + tags[-1] if len(tags) > 1 else tags[0]
+
+
+def exact_decimal(v: float, places: int = 6) -> str | None:
+    """``v`` written exactly with 2 to ``places`` decimals (0.912, 0.5175), or None when it
+    has no such decimal (5/9)."""
+    for p in range(2, places + 1):
+        s = f"{v:.{p}f}"
+        if abs(float(s) - v) < 1e-12:
+            return s
+    return None
+
+
+@dataclass(frozen=True)
+class VoteSum:
+    """One answer's vote written out: ``X = (1.00 + 1.00 + ...) / 5 = 5.00 / 5 = 1.00``."""
+
+    name: str
+    positions: tuple[int, ...]     # the positions it listens to, counted from 1
+    terms: tuple[str, ...]         # the values there, as the lesson prints them
+    total: str | None              # their sum, when it is exact in the printed numbers
+    count: int
+    result: str                    # the vote as the lesson prints it
+    value: float                   # the engine's vote
+
+    @property
+    def text(self) -> str:
+        s = f"{self.name} = ({' + '.join(self.terms)}) / {self.count}"
+        if self.total is not None:
+            total = f"({self.total})" if "/" in self.total else self.total
+            s += f" = {total} / {self.count}"
+        return s + f" = {self.result}"
 
 
 class Chapter(Base):
@@ -23,9 +70,13 @@ class Chapter(Base):
     text = ("Each of the 12 values is connected to every answer. An answer listens mostly to the "
             "values that are high for its own pictures; its vote is the average of those. The "
             "highest vote wins.")
-    more = ("Filled squares are the strong connections: X listens to positions 1, 4, 5, 10 and "
-            "11, O to 2, 3, 9 and 12. Press right to swap the picture's values for the lecture's "
-            "example of new values, which still lean towards X.")
+    more = ("The 12 values are numbered #1 to #12 (#1-#4 from the diag map, #5-#8 from x, "
+            "#9-#12 from anti). Filled squares are the strong connections: X listens to "
+            f"{positions_text('X')}, O to {positions_text('O')}. Each vote is the plain average "
+            "of the values it listens to, written out under the table; d shows it in exact "
+            "fractions. Press right to swap the picture's values for the lecture's example of "
+            "new values, which still lean towards X (the slide prints X .92 and O .51; the "
+            "averages are 0.912 and 0.5175).")
     keys = (("right/left", "picture values / example values"),) + PICK_KEYS
     offers = frozenset({EDIT, PICTURE})
     settings = ("vote_source",)
@@ -100,11 +151,88 @@ class Chapter(Base):
         return engine.vote_weights(STRONG, VECTOR_LENGTH)
 
     @property
+    def vote_labels(self) -> list[VectorLabel]:
+        """Where each value comes from: position #1..#12, feature map, cell after two poolings
+        (the lecture's example values stand in the same places)."""
+        pool2 = self.bench.pipeline.pool2
+        return self.memo("labels", lambda: vector_labels(
+            list(pool2), next(iter(pool2.values())).shape))
+
+    @property
     def vote_rows(self) -> list[tuple[int, str, float, list[bool]]]:
         """One row per value: ``(position from 1, its feature map, value, strong per answer)``."""
         vec = self.vote_vector
         names, w = self.vote_weights
-        feats = list(FEATURES)
-        per = len(vec) // len(feats)
-        return [(i + 1, feats[i // per], float(v), [bool(w[j, i] > 0) for j in range(len(names))])
-                for i, v in enumerate(vec)]
+        return [(lab.position, lab.feature, float(v),
+                 [bool(w[j, i] > 0) for j in range(len(names))])
+                for i, (lab, v) in enumerate(zip(self.vote_labels, vec))]
+
+    # ------------------------------------------------------------------ printing the numbers
+    # The picture's values are ninths (a 3x3 feature divides by 9): they print in the lesson's
+    # style, 0.55 or 5/9. The lecture's example values are decimals (0.9, 0.65, ...): they print
+    # as those decimals in both styles, and "exact" (d) prints their average exactly (0.912),
+    # never as a fraction such as 207/400 that nobody wrote.
+    @property
+    def exact_numbers(self) -> bool:
+        """True with fractions on (d): votes print exactly."""
+        return self.bench.style == "fraction"
+
+    def value_text(self, v: float) -> str:
+        """One of the 12 values as the chapter prints it."""
+        if self.vote_source == FUTURE:
+            return exact_decimal(v, 2) or lecture(v)
+        return self.bench.fmt(v)
+
+    def vote_text(self, v: float) -> str:
+        """A vote (an average) as the chapter prints it."""
+        if self.vote_source == FUTURE and self.exact_numbers:
+            return exact_decimal(v) or lecture(v)
+        return self.bench.fmt(v)
+
+    def _sum_text(self, values: list[float], terms: list[str]) -> str | None:
+        """The sum of ``values`` as printed beside ``terms``; None when the printed terms do
+        not add up to it exactly (0.55 + 0.55 is 1.10, but 5/9 + 5/9 is 1.11...)."""
+        if self.exact_numbers and self.vote_source != FUTURE:
+            try:
+                parts = [Fraction(t) for t in terms]
+            except (ValueError, ZeroDivisionError):
+                return None
+            if any(abs(float(p) - v) > 1e-9 for p, v in zip(parts, values)):
+                return None
+            total = sum(parts, Fraction(0))
+            return str(total.numerator) if total.denominator == 1 else str(total)
+        try:
+            parts = [Decimal(t) for t in terms]
+        except ArithmeticError:
+            return None
+        if any(abs(float(p) - v) > 1e-9 for p, v in zip(parts, values)):
+            return None
+        return str(sum(parts, Decimal(0)))
+
+    @property
+    def vote_sums(self) -> list[VoteSum]:
+        """Each answer's vote as the engine computes it (the mean of the values at its strong
+        positions), written out with those values."""
+        vec = [float(v) for v in self.vote_vector]
+        names, w = self.vote_weights
+        votes = self.votes
+        out = []
+        for j, name in enumerate(names):
+            idx = [i for i in range(len(vec)) if w[j, i] > 0]
+            values = [vec[i] for i in idx]
+            terms = [self.value_text(v) for v in values]
+            out.append(VoteSum(name, tuple(i + 1 for i in idx), tuple(terms),
+                               self._sum_text(values, terms), len(idx),
+                               self.vote_text(votes[name]), float(votes[name])))
+        return out
+
+    @property
+    def slide_note(self) -> str | None:
+        """With the lecture's example values: what its slide prints, and why ours differ."""
+        if self.vote_source != FUTURE:
+            return None
+        v = self.votes
+        ours = " and ".join(exact_decimal(v[n]) or lecture(v[n]) for n in SLIDE_VOTES)
+        slide = " and ".join(f"{n} {s}" for n, s in SLIDE_VOTES.items())
+        return (f"The slide prints {slide}: it draws its weights only as lines. Plain averages "
+                f"give {ours}.")

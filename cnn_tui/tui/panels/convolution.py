@@ -39,10 +39,10 @@ class ConvolutionPanel(ChapterPanel):
             bench.feature, picture_text(bench.kernel, numbers=bench.numbers), bench.kernel.shape)
         prod = self.query_one("#products", MatrixView)
         if filled:
-            prod.show("products", values_text(tr.products, "number", scale=1.0),
+            prod.show("products", values_text(tr.products, "number", scale=1.0, cell_width=2),
                       tr.products.shape)
         else:
-            prod.show("products", Text("\n".join(["  ?  ?  ?"] * 3), style="dim"), (3, 3))
+            prod.show("products", Text("\n".join(["   ?   ?   ?"] * 3), style="dim"), (3, 3))
         full = bench.conv_map()
         shown = chapter.shown_map
         hl = chapter.highlight

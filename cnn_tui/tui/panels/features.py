@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.containers import Horizontal
+from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.features import Chapter
 from cnn_tui.lecture.data import FEATURES
@@ -21,6 +22,7 @@ class FeaturesPanel(ChapterPanel):
         with Horizontal():
             yield MatrixView(id="image", clickable=True)
             yield MatrixView(id="map")
+        yield Static(id="fit", classes="note")
 
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench
@@ -28,21 +30,50 @@ class FeaturesPanel(ChapterPanel):
             chosen = name == bench.feature
             cap = Text(f"{'▶ ' if chosen else '  '}{name}: {title}",
                        style="bold reverse" if chosen else "")
-            self.query_one(f"#f-{name}", MatrixView).show(cap, picture_text(k), k.shape)
+            self.query_one(f"#f-{name}", MatrixView).show(
+                cap, picture_text(k, numbers=bench.numbers), k.shape)
         hits = chapter.perfect_matches()
-        cells = chapter.perfect_match_pixels()
+        fit = chapter.current_fit
+        # One fit at a time: its window outlined on the picture, its 1.00 highlighted on the
+        # map; the other fits framed on the map only (outlined together on the picture, the
+        # windows of neighbouring fits would run into one blob).
         self.query_one("#image", MatrixView).show(
-            bench.picture_caption, picture_view_text(chapter, outline=cells), bench.image.shape)
+            bench.picture_caption,
+            picture_view_text(chapter, outline=chapter.current_fit_pixels), bench.image.shape)
         m = bench.conv_map()
-        grid = values_text(m, bench.style, scale=1.0, highlight=hits)
-        if text_width(grid) + 20 > width:
-            grid = heat_text(m, scale=1.0, highlight=hits)
+        chosen = [fit] if fit is not None else []
+        others = [h for h in hits if h != fit]
+        zoom = self.zoom
+        grid = values_text(m, bench.style, scale=1.0, highlight=chosen, outline=others)
+        if (text_width(grid) + 20) * zoom > width:
+            grid = heat_text(m, scale=1.0, highlight=chosen, outline=others)
         self.query_one("#map", MatrixView).show(
             f"{bench.feature} map: {len(hits)} perfect fit{'' if len(hits) == 1 else 's'} (1.00)",
             grid, m.shape)
+        self.query_one("#fit", Static).update(self.fit_text(chapter, len(hits)))
+
+    @staticmethod
+    def fit_text(chapter: Chapter, count: int) -> Text:
+        bench = chapter.bench
+        t = Text()
+        fit = chapter.current_fit
+        if fit is None:
+            t.append(f"{bench.feature} fits nowhere perfectly", style="bold")
+            t.append(": no window of the picture is exactly this feature. "
+                     "Right: the next feature.")
+            return t
+        r, c = fit
+        t.append(f"Fit {chapter.fit_number} of {count}: ", style="bold")
+        t.append(f"{bench.feature} is exactly the 3x3 window at row {r}, column {c} "
+                 f"(outlined), so map cell ({r}, {c}) is ")
+        t.append(f" {bench.fmt(1.0)} ", style="bold reverse")
+        t.append(" (yellow" + ("; the other fits are framed" if count > 1 else "") + "). ")
+        t.append("right: the next fit." if chapter.fit_number < count
+                 else "right: the next feature.", style="dim")
+        return t
 
     def status(self, chapter):
-        return "f or right/left: next feature · outlined: where it fits perfectly"
+        return "right/left: the next perfect fit, then the next feature · f: next feature"
 
 
 PANEL = FeaturesPanel

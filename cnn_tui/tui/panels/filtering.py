@@ -38,10 +38,10 @@ class FilteringPanel(ChapterPanel):
             f"× {bench.feature}", picture_text(tr.kernel, numbers=bench.numbers), tr.kernel.shape)
         prod = self.query_one("#products", MatrixView)
         if stage >= 1:
-            prod.show("= products", values_text(tr.products, "number", scale=1.0),
+            prod.show("= products", values_text(tr.products, "number", scale=1.0, cell_width=2),
                       tr.products.shape, 4)
         else:
-            prod.show("= products", Text("\n".join(["  ?  ?  ?"] * 3), style="dim"), (3, 3), 4)
+            prod.show("= products", Text("\n".join(["   ?   ?   ?"] * 3), style="dim"), (3, 3), 4)
         st = Text()
         for i, name in enumerate(FILTER_STAGES):
             if i:

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import numpy as np
+from rich.style import Style
 from rich.text import Text
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.relu import Chapter
 from cnn_tui.lecture.data import FEATURES
-from cnn_tui.render import matrix_text
+from cnn_tui.render import value_colours
 from cnn_tui.tui.panels.base import ChapterPanel, choice_caption
-from cnn_tui.tui.widgets.matrix import MatrixView, blank, values_text
+from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, text_width, values_text
+
+
+def half_block_text(values, scale: float = 1.0) -> Text:
+    """A map as colour only, in square cells half a line tall and one column wide: each
+    character ``▀`` shows two cells, the upper one in its colour, the lower one behind it.
+    For thumbnails where two columns per cell do not fit."""
+    a = np.asarray(values, dtype=float)
+    rows, cols = a.shape
+    t = Text(no_wrap=True, overflow="crop")
+    for r in range(0, rows, 2):
+        for c in range(cols):
+            top = value_colours(a[r, c], scale)[1]
+            bottom = value_colours(a[r + 1, c], scale)[1] if r + 1 < rows else None
+            t.append("▀", Style(color=top, bgcolor=bottom))
+        if r + 2 < rows:
+            t.append("\n")
+    return t
 
 
 class ReluPanel(ChapterPanel):
@@ -25,7 +44,8 @@ class ReluPanel(ChapterPanel):
                 yield Static("one picture → a stack of maps", classes="head")
                 with Horizontal():
                     for name in FEATURES:
-                        yield MatrixView(id=f"t-{name}")
+                        # thumbnails: they stay small at every zoom
+                        yield MatrixView(id=f"t-{name}", zoomable=False)
                 yield Static(id="cell")
 
     DEFAULT_CSS = """
@@ -40,18 +60,22 @@ class ReluPanel(ChapterPanel):
         hl = chapter.highlight
         gap = 2 if width >= 49 + 26 + 2 else 1
         c = bench.conv_map()
+        grid = values_text(c, bench.style, scale=1.0, outline=hl, cell_width=5, gap=gap)
         self.query_one("#conv", MatrixView).show(
-            f"{bench.feature} map (one of {len(chapter.stack)})",
-            values_text(c, bench.style, scale=1.0, outline=hl, cell_width=5, gap=gap), c.shape)
+            f"{bench.feature} map (one of {len(chapter.stack)})", grid, c.shape)
+        # The stack as square thumbnails: two columns per cell where the three fit beside the
+        # maps, else half a line per cell (still square, half the size).
+        side = width - text_width(grid) * self.zoom - 2
+        square = sum(2 * m.shape[1] + 1 for _, m in chapter.stack) <= side
         self.query_one("#relu", MatrixView).show(
             f"after ReLU: {filled}/{bench.cells}",
             values_text(chapter.shown_relu, bench.style, scale=1.0, highlight=hl, cell_width=5,
                         gap=gap),
             c.shape)
         for name, m in chapter.stack:
-            grid = matrix_text(m, picture=False, formatter=blank, cell_width=1, gap=0, scale=1.0)
+            thumb = heat_text(m, scale=1.0) if square else half_block_text(m, scale=1.0)
             self.query_one(f"#t-{name}", MatrixView).show(
-                choice_caption(name, name == bench.feature), grid, m.shape, 1)
+                choice_caption(name, name == bench.feature), thumb, m.shape)
         t = Text()
         t.append("\nf picks the map to rectify.\n")
         step = chapter.cell_step

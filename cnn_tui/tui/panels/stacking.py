@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.containers import Horizontal
+from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.stacking import STACK_STAGES, STAGE_SHORT, Chapter
+from cnn_tui.render import value_colours
 from cnn_tui.tui.panels.base import ChapterPanel
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, values_text
 
@@ -19,14 +21,19 @@ class StackingPanel(ChapterPanel):
                 yield MatrixView(id=f"s{i}")
         with Horizontal():
             yield MatrixView(id="detail")
-            yield MatrixView(id="vector")
+            yield Static(id="vector")
+
+    DEFAULT_CSS = """
+    StackingPanel #vector { width: auto; height: auto; }
+    """
 
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench
         maps = chapter.stage_maps
         stage = chapter.stack_stage
         for i, m in enumerate(maps):
-            grid = picture_text(m) if i == 0 else heat_text(m, scale=1.0)
+            grid = (picture_text(m, numbers=bench.numbers) if i == 0
+                    else heat_text(m, scale=1.0))
             cap = Text(f"{STAGE_SHORT[i]} {m.shape[0]}x{m.shape[1]}",
                        style="bold reverse" if i == stage else "dim" if i > stage else "")
             self.query_one(f"#s{i}", MatrixView).show(cap, grid, m.shape)
@@ -37,13 +44,45 @@ class StackingPanel(ChapterPanel):
                         Text("Press right: the picture goes through\nconv → ReLU → pool → pool."),
                         (0, 0))
         else:
-            gap = 2 if width >= 49 + 30 else 1
-            detail.show(f"stage {stage + 1}: {STACK_STAGES[stage]} ({bench.feature})",
+            table = 33          # the labelled values beside it
+            gap = 2 if width >= (7 * m.shape[1] + 1) * self.zoom + table else 1
+            caption = f"stage {stage + 1}: {STACK_STAGES[stage]} ({bench.feature})"
+            if stage == len(STACK_STAGES) - 1:      # these are values of the vector: which
+                mine = [lab.position for lab, _ in chapter.vector_table
+                        if lab.feature == bench.feature]
+                if mine:
+                    caption += f" = #{mine[0]}-#{mine[-1]}"
+            detail.show(caption,
                         values_text(m, bench.style, scale=1.0, cell_width=5, gap=gap), m.shape)
-        vec = chapter.vector_rows
-        self.query_one("#vector", MatrixView).show(
-            f"{vec.size} values ({', '.join(chapter.map_names)})",
-            values_text(vec, bench.style, scale=1.0, cell_width=5, gap=1), vec.shape)
+        self.query_one("#vector", Static).update(self.vector_text(chapter))
+
+    @staticmethod
+    def vector_text(chapter: Chapter) -> Text:
+        """The values the next layer reads, each with its position (#1..#12), its feature map
+        (a column) and its cell in that map after pooling twice (a row)."""
+        bench = chapter.bench
+        table = chapter.vector_table
+        maps = chapter.map_names
+        cells = list(dict.fromkeys(label.cell for label, _ in table))
+        by = {(label.feature, label.cell): (label, v) for label, v in table}
+        width = max(len(bench.fmt(v)) for _, v in table)
+        t = Text()
+        t.append(f"{len(table)} values, #1-#{len(table)}\n", style="bold")
+        t.append("cell", style="bold")
+        for name in maps:       # the map the stages above show stands out
+            t.append(f"{name:^{5 + width}}", style="bold reverse" if name == bench.feature
+                     else "bold")
+        t.append("\n")
+        for i, cell in enumerate(cells):
+            t.append(f"{cell[0]},{cell[1]} ")
+            for name in maps:
+                label, v = by[(name, cell)]
+                fg, bg = value_colours(v, 1.0)
+                t.append(f" {label.name:>3} ", style="dim")
+                t.append(f"{bench.fmt(v):>{width}}", style=f"{fg} on {bg}")
+            if i < len(cells) - 1:
+                t.append("\n")
+        return t
 
     def status(self, chapter):
         return (f"stage {chapter.stack_stage + 1}/{len(STACK_STAGES)}: "

@@ -27,34 +27,27 @@ class VotesPanel(ChapterPanel):
             with Vertical(classes="side"):
                 yield MatrixView(id="image", clickable=True)
                 yield Static(id="bars")
+        yield Static(id="sums", classes="note")
 
     DEFAULT_CSS = """
     VotesPanel #table { width: auto; height: auto; margin: 0 2 0 0; }
     VotesPanel .side { width: 1fr; height: auto; }
+    VotesPanel #sums { margin: 1 0 0 0; }
     """
 
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench
         side = self.query_one(".side")
+        sums = self.query_one("#sums", Static)
         if chapter.showing_report:
             side.display = False
+            sums.display = False
             self.query_one("#table", Static).update(self.report_text(chapter, width))
             return
         side.display = True
+        sums.display = True
         names, _ = chapter.vote_weights
-        t = Text()
-        src = "the picture" if chapter.showing_picture else "the lecture's new example"
-        t.append(f"values from {src}\n", style="bold")
-        t.append("  #  map     value  " + "  ".join(f"{n:>3}" for n in names) + "\n",
-                 style="underline")
-        for position, feature, v, strong in chapter.vote_rows:
-            t.append(f"{position:>3}  {feature:<5}  ")
-            t.append(f" {bench.fmt(v):>5} ", style=_val_style(v))
-            for is_strong in strong:
-                t.append("  " + ("  ■" if is_strong else "  ·"),
-                         style=f"bold {STRONG_COLOUR}" if is_strong else "dim")
-            t.append("\n")
-        self.query_one("#table", Static).update(t)
+        self.query_one("#table", Static).update(self.table_text(chapter, names))
         image = self.query_one("#image", MatrixView)
         if chapter.showing_picture:
             image.show(bench.picture_caption, picture_view_text(chapter), bench.image.shape)
@@ -66,14 +59,55 @@ class VotesPanel(ChapterPanel):
         b = Text("votes (average of the ■ values)\n", style="bold")
         for name in names:
             b.append(f"{name} ")
-            b.append_text(bar(votes[name], 20, STRONG_COLOUR if name == verdict else WEAK_COLOUR))
-            b.append(f" {bench.fmt(votes[name])}")
-            if bench.style == "lecture":
-                b.append(f" ({votes[name]:.4g})", style="dim")
-            b.append("\n")
+            b.append_text(bar(votes[name], 20 * self.zoom,
+                              STRONG_COLOUR if name == verdict else WEAK_COLOUR))
+            b.append(f" {chapter.vote_text(votes[name])}\n")
         b.append("prediction: ")
         b.append(f" {verdict} ", style="bold reverse")
+        note = chapter.slide_note
+        if note:
+            b.append(f"\n\n{note}", style="dim")
         self.query_one("#bars", Static).update(b)
+        sums.update(self.sums_text(chapter, width))
+
+    @staticmethod
+    def table_text(chapter: Chapter, names: list[str]) -> Text:
+        """The 12 values, numbered #1 to #12, where each comes from, and the strong connections."""
+        t = Text()
+        src = "the picture" if chapter.showing_picture else "the lecture's new example"
+        t.append(f"the 12 values of {src}\n", style="bold")
+        t.append("  #  map  cell   value " + "".join(f"{n:>3}" for n in names) + "\n",
+                 style="underline")
+        rows = list(zip(chapter.vote_labels, chapter.vote_rows))
+        for i, (label, (_, _, v, strong)) in enumerate(rows):
+            r, c = label.cell
+            t.append(f"{label.name:>3}  {label.feature:<5}{r},{c}  ")
+            t.append(f" {chapter.value_text(v):>5} ", style=_val_style(v))
+            for is_strong in strong:
+                t.append("  ■" if is_strong else "  ·",
+                         style=f"bold {STRONG_COLOUR}" if is_strong else "dim")
+            if i < len(rows) - 1:
+                t.append("\n")
+        return t
+
+    @staticmethod
+    def sums_text(chapter: Chapter, width: int) -> Text:
+        """Each vote written out with the values the engine averaged."""
+        sums = chapter.vote_sums
+        t = Text()
+        listens = ", ".join(f"{s.name}: " + " ".join(f"#{p}" for p in s.positions)
+                            for s in sums)
+        head = f"Each vote is the average of its ■ values ({listens}):"
+        if len(head) > width - 2:
+            head = f"Votes = averages of the ■ values ({listens}):"
+        if len(head) > width - 2:
+            head = "Each vote is the average of its ■ values:"
+        t.append(head + "\n", style="bold")
+        for i, s in enumerate(sums):
+            t.append(s.text)
+            if i < len(sums) - 1:
+                t.append("\n")
+        return t
 
     @staticmethod
     def report_text(chapter: Chapter, width: int) -> Text:
