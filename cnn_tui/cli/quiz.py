@@ -32,7 +32,7 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
 
     \b
     Keys: type numbers (19, 0.55, 5/9), arrows/tab move, enter checks,
-          h hint, w worked arithmetic, n/p next/previous, l list, ? help, q quit.
+          h hint, w worked answer, n/p next/previous, l list, ? help, q quit.
     """
     from cnn_tui.cli import app as app_commands
 

@@ -35,6 +35,7 @@ from .kinds import BY_NAME, NAMES, Shown
 from .readers import (MAX_ID_CHARS, MAX_ORDER, PuzzleError, _check_answer_cells, _key, _need,
                       _number, _show)
 from .regular import OverBudget, decode, read_regular
+from .slips import Slip, find_slip, safe
 
 STYLES = ("lecture", "fraction", "number")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -81,6 +82,8 @@ class Puzzle:
     window_of: Callable[[int, int], dict[int, list[tuple[int, int]]]] | None = \
         field(default=None, repr=False)
     show_given: bool = False
+    slips_of: Callable[[], list[Slip]] | None = field(default=None, repr=False)
+    _slips: list[Slip] | None = field(default=None, repr=False, compare=False)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -92,6 +95,17 @@ class Puzzle:
 
     def working(self, r: int, c: int) -> str:
         return self.explain_cell(r, c)
+
+    def slips(self) -> list[Slip]:
+        """The typical slips on this puzzle (see :mod:`cnn_tui.quiz.slips`), computed by the
+        engine on first use; none when the kind knows none or computing them fails."""
+        if self._slips is None:
+            self._slips = safe(self.slips_of) if self.slips_of is not None else []
+        return self._slips
+
+    def slip_at(self, r: int, c: int, typed: float) -> Slip | None:
+        """The slip that a wrong ``typed`` value in answer cell ``(r, c)`` looks like, if any."""
+        return find_slip(self.slips(), r, c, typed, float(self.answer[r, c]))
 
     def window(self, r: int, c: int) -> dict[int, list[tuple[int, int]]]:
         """The cells of the shown matrices that answer cell ``(r, c)`` reads, by shown index."""
@@ -229,7 +243,7 @@ def _build(spec: dict, path: Path | None) -> Puzzle:
     stated = _stated(spec, answer, asked)
     return Puzzle(pid, title.strip(), order, question.strip(), [h.strip() for h in hints], kind,
                   built.shown, answer, asked, built.explain, built.col_labels, style, path,
-                  stated, built.window, show_given)
+                  stated, built.window, show_given, built.slips)
 
 
 def load_file(path: Path) -> Puzzle:

@@ -19,14 +19,21 @@ from .puzzle import Curriculum, Puzzle, load_dir
 from .readers import _show
 
 
+WORKED_AFTER = 2     # wrong tries on a puzzle before its worked answer is shown unasked
+MAX_SLIPS_SAID = 2   # different slips named after one try (one per wrong cell, first cells first)
+
+
 @dataclass
 class SubmitResult:
     graded: bool                                  # False when some cell is empty or not a number
     marks: list[list[bool | None]] = field(default_factory=list)
-    message: str = ""
+    message: str = ""                             # the verdict, the slips and what to do next
     solved: bool = False
     first_wrong: tuple[int, int] | None = None
     problem_cell: tuple[int, int] | None = None   # the cell that is not a number
+    slips: list[str] = field(default_factory=list)  # the slip sentences named in the message
+    hint: tuple[int, str] | None = None           # a hint this wrong try revealed
+    working: str = ""                             # the worked answer, once it may be shown
 
 
 def cell_name(p: Puzzle, r: int, c: int) -> str:
@@ -54,6 +61,8 @@ class QuizSession:
         self.entries: dict[str, list[list[str]]] = {}
         self.marks: dict[str, list[list[bool | None]]] = {}
         self.session_solved: set[str] = set()
+        self.wrong_tries: dict[str, int] = {}     # wrong tries per puzzle in this sitting
+        self.worked_shown: set[str] = set()       # puzzles whose worked answer was shown
         self.save_error = ""
         self.index = 0
         if start:
@@ -146,11 +155,28 @@ class QuizSession:
     def working(self, cell: tuple[int, int]) -> str:
         return self.puzzle.working(*cell)
 
+    def reveal_working(self, cell: tuple[int, int]) -> str:
+        """The worked answer of ``cell`` on request (the ``w`` key): from now on a wrong try
+        on this puzzle shows its working at once."""
+        self.worked_shown.add(self.puzzle.id)
+        return self.working(cell)
+
+    def working_due(self, pid: str | None = None) -> bool:
+        """True once the worked answer may be shown without being asked for: after
+        :data:`WORKED_AFTER` wrong tries, or when it was asked for already."""
+        pid = pid or self.puzzle.id
+        return pid in self.worked_shown or self.wrong_tries.get(pid, 0) >= WORKED_AFTER
+
     def submit(self, entries: list[list[str]]) -> SubmitResult:
+        """Grade ``entries``. A wrong try is told, in this order, what kind of slip each wrong
+        cell looks like (see :mod:`cnn_tui.quiz.slips`) and the next hint; the worked answer
+        comes only from the second wrong try on (or after ``w``), so that nothing shown before
+        gives the right value away."""
         p = self.puzzle
         self.entries[p.id] = [list(r) for r in entries]
         marks: list[list[bool | None]] = [[None] * p.shape[1] for _ in range(p.shape[0])]
-        results = {}
+        results: dict[tuple[int, int], bool] = {}
+        typed: dict[tuple[int, int], float] = {}
         for r, c in p.cells():
             res = grade_cell(entries[r][c], float(p.answer[r, c]))
             if res.right is None:
@@ -160,6 +186,7 @@ class QuizSession:
                        f"press enter" if not text else f"{where}: {res.message}")
                 return SubmitResult(False, marks, msg, problem_cell=(r, c))
             results[(r, c)] = res.right
+            typed[(r, c)] = float(res.value)
         for (r, c), ok in results.items():
             marks[r][c] = ok
         self.marks[p.id] = marks
@@ -179,14 +206,47 @@ class QuizSession:
             msg = f"Right! All {total} cells correct; {more}." if total > 1 else \
                 f"Right! {more[0].upper()}{more[1:]}."
             return SubmitResult(True, marks, msg, solved=True)
-        first = next(rc for rc, ok in results.items() if not ok)
-        if total == 1:
-            msg = ("Not right yet: fix the red cell and press enter again (its worked arithmetic "
-                   "is shown below).")
+        wrong = [rc for rc, ok in results.items() if not ok]
+        first = wrong[0]
+        self.wrong_tries[p.id] = self.wrong_tries.get(p.id, 0) + 1
+        said = self._slips_said(p, wrong, typed, single=total == 1)
+        parts = ["Not right yet." if total == 1 else f"{right} of {total} cells right."]
+        parts += said
+        hint = None
+        working = ""
+        red = "the red cell" if len(wrong) == 1 else "the red cells"
+        if self.working_due(p.id):
+            self.worked_shown.add(p.id)
+            working = self.working(first)
+            parts.append("The worked answer is below." if total == 1 else
+                         f"The worked answer of {cell_name(p, *first)} is below.")
         else:
-            msg = (f"{right} of {total} cells right. Fix the red ones and press enter again (the "
-                   f"working of {cell_name(p, *first)} is shown below).")
-        return SubmitResult(True, marks, msg, first_wrong=first)
+            hint = self.next_hint()
+            parts.append(f"Fix {red}: a hint is below, and w shows the worked answer." if hint
+                         else f"Fix {red}, or press w for the worked answer.")
+        return SubmitResult(True, marks, " ".join(parts), first_wrong=first,
+                            slips=[m for m in said], hint=hint, working=working)
+
+    def _slips_said(self, p: Puzzle, wrong: list[tuple[int, int]],
+                    typed: dict[tuple[int, int], float], single: bool) -> list[str]:
+        """One sentence per different slip that the wrong cells look like (at most
+        :data:`MAX_SLIPS_SAID`), naming the cell when the puzzle has several."""
+        said: list[str] = []
+        seen: set[str] = set()
+        for r, c in wrong:
+            try:
+                slip = p.slip_at(r, c, typed[(r, c)])
+            except Exception:  # noqa: BLE001 - naming a slip is a nicety, never a crash
+                slip = None
+            if slip is None or slip.key in seen:
+                continue
+            seen.add(slip.key)
+            where = cell_name(p, r, c)
+            said.append(slip.message if single else f"{where[0].upper()}{where[1:]}: "
+                                                     f"{slip.message}")
+            if len(said) >= MAX_SLIPS_SAID:
+                break
+        return said
 
     def reset_puzzle(self) -> None:
         p = self.puzzle

@@ -30,12 +30,18 @@ def test_headless_quiz_solves_the_practice(tmp_path, monkeypatch):
     assert saved["puzzles"]["practice"] == {"solved": True, "attempts": 1, "hints": 1}
 
 
-def test_headless_quiz_wrong_answer_shows_its_working(tmp_path, monkeypatch):
+def test_headless_quiz_wrong_answer_shows_its_working_on_the_second_try(tmp_path, monkeypatch):
     monkeypatch.setenv("CNN_TUI_DATA_DIR", str(tmp_path))
-    r = CliRunner().invoke(cli, ["run", "--headless", "--screen", "quiz", "--size", "100x36",
-                                 "--keys", "1 8 enter"], prog_name="cnn-tui")
-    assert r.exit_code == 0, r.output
-    assert "0×0 + 1×1 + 3×2 + 4×3 = 19" in r.stdout   # the worked arithmetic of the wrong cell
+    working = "0×0 + 1×1 + 3×2 + 4×3 = 19"      # the worked arithmetic of the wrong cell
+    first = CliRunner().invoke(cli, ["run", "--headless", "--screen", "quiz", "--size", "100x36",
+                                     "--keys", "1 8 enter"], prog_name="cnn-tui")
+    assert first.exit_code == 0, first.output
+    assert "Not right yet" in first.stdout and working not in first.stdout
+    monkeypatch.setenv("CNN_TUI_DATA_DIR", str(tmp_path / "again"))
+    second = CliRunner().invoke(cli, ["run", "--headless", "--screen", "quiz", "--size", "100x36",
+                                      "--keys", "1 8 enter enter"], prog_name="cnn-tui")
+    assert second.exit_code == 0, second.output
+    assert working in second.stdout
 
 
 def test_footer_lists_the_quiz_keys(tmp_path, monkeypatch):

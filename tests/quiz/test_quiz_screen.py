@@ -46,7 +46,7 @@ async def test_solve_the_practice_by_typing_19_25_37_43(tmp_path):
     assert saved["puzzles"]["practice"] == {"solved": True, "attempts": 1, "hints": 0}
 
 
-async def test_wrong_answer_shows_its_worked_arithmetic(tmp_path):
+async def test_wrong_answer_shows_its_worked_arithmetic_on_the_second_try(tmp_path):
     app = QuizTestApp(tmp_path, start="practice")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -58,14 +58,18 @@ async def test_wrong_answer_shows_its_worked_arithmetic(tmp_path):
         assert grid.marks == [[True, False], [True, True]]
         assert grid.cursor == (0, 1)
         assert "3 of 4 cells right" in text_of(screen, "#quiz-message")
+        assert text_of(screen, "#quiz-working") == ""          # not yet: a hint comes first
+        assert text_of(screen, "#quiz-hints").startswith("Hint 1/3")
+        await pilot.press("enter")
+        await pilot.pause()
         assert text_of(screen, "#quiz-working") == (
-            "Worked arithmetic: output row 0, column 1: 1×0 + 2×1 + 4×2 + 5×3 = 25")
+            "Worked answer: output row 0, column 1: 1×0 + 2×1 + 4×2 + 5×3 = 25")
         # Fix it: erase, retype, submit.
         await pilot.press("backspace", "backspace", "2", "5", "enter")
         await pilot.pause()
         assert grid.marks == [[True, True], [True, True]]
     saved = json.loads((tmp_path / FILENAME).read_text())
-    assert saved["puzzles"]["practice"]["attempts"] == 2
+    assert saved["puzzles"]["practice"]["attempts"] == 3
     assert saved["puzzles"]["practice"]["solved"] is True
 
 

@@ -12,11 +12,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..slips import Slip
+
 Explain = Callable[[int, int], str]
 """The worked arithmetic of answer cell ``(row, column)``, as one line of text."""
 
 Window = Callable[[int, int], dict[int, list[tuple[int, int]]]]
 """The cells of the shown matrices that answer cell ``(row, column)`` reads, by shown index."""
+
+Slips = Callable[[], list[Slip]]
+"""The typical slips on a puzzle, each with the answer grid the engine gives with the slip built
+in (see :mod:`cnn_tui.quiz.slips`). Called only when an answer is wrong, so loading and checking
+puzzles never pays for them."""
 
 
 @dataclass(frozen=True)
@@ -25,19 +32,21 @@ class Shown:
 
     label: str
     values: np.ndarray  # 2-D
+    col_labels: list[str] | None = None     # a label above each column (vote positions 1-12)
 
 
 @dataclass(frozen=True)
 class Built:
     """What a kind makes of a puzzle table: the matrices to show, the engine's answer grid
-    (2-D), how to explain each answer cell, optional column labels for a one-row answer, and
-    optionally which shown cells each answer cell reads."""
+    (2-D), how to explain each answer cell, optional column labels for a one-row answer,
+    optionally which shown cells each answer cell reads, and the typical slips on it."""
 
     shown: list[Shown]
     answer: np.ndarray
     explain: Explain = field(repr=False)
     col_labels: list[str] | None = None
     window: Window | None = field(default=None, repr=False)
+    slips: Slips | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

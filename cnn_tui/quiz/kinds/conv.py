@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from cnn_tui.engine import conv, conv_single, conv_trace, geometry
 
 from ..readers import (PuzzleError, _as2d, _check_answer_cells, _engine, _int_or_pair,
                        _named_input, _named_kernel, _number, _show)
+from ..slips import Slip, fit, grid, safe, sign_slip, swapped_slip
 from .base import Built, Generator, Kind, Shown, random_matrix
 
 NAME = "conv"
@@ -69,6 +72,18 @@ def build(spec: dict) -> Built:
         cells = [(0, rc[0]) if len(rc) == 1 else rc for rc in cells]
         return {i: cells for i in range(x.shape[0] if channels else 1)}
 
+    def run(xx=x, kk=k, **change):
+        """The engine's output with some settings changed: a slipped answer."""
+        args = {**kw, **change}
+        if channels:
+            return _as2d(conv(xx[None], kk[None], None, **args)[0, 0])
+        return _as2d(conv_single(xx, kk, **args))
+
+    answer = _as2d(out)
+
+    def slips() -> list[Slip]:
+        return conv_slips(answer, run, x, k, channels, kw)
+
     shown = []
     if channels:
         for i in range(x.shape[0]):
@@ -78,7 +93,63 @@ def build(spec: dict) -> Built:
     else:
         shown = [Shown(f"input {xname}".strip(), _as2d(x)),
                  Shown(f"kernel {kname}".strip(), _as2d(k))]
-    return Built(shown, _as2d(out), explain, None, window)
+    return Built(shown, answer, explain, None, window, slips)
+
+
+def conv_slips(answer, run, x, k, channels: bool, kw: dict) -> list[Slip]:
+    """The typical slips of a convolution, each computed by the engine with the slip built in."""
+    found: list[Slip] = []
+    taps = int(k.size)                       # what the mean divides by: every kernel pixel
+    if kw["mode"] == "mean":
+        total = safe(lambda: [Slip("sum-not-mean", f"It looks like you added the products but "
+                                   f"did not divide by the {taps} pixels of the feature.",
+                                   grid(answer, run(mode="sum")))])
+        found += total
+        pictures = (set(np.unique(x)) <= {-1.0, 1.0} and set(np.unique(k)) <= {-1.0, 1.0}
+                    and _no_padding(kw["padding"]))
+        if total and pictures:
+            # With +1/-1 pixels the sum is (agree - differ); counting agreements only gives
+            # agree / 9 = (sum + 9) / 18.
+            found.append(Slip("agree-only", "It looks like you counted only the pixels that "
+                              "agree: each pixel that differs takes one away.",
+                              (total[0].values + taps) / (2 * taps)))
+    else:
+        found += safe(lambda: [Slip("mean-not-sum", "This one asks for the plain sum of the "
+                                    "products: no dividing by the number of pixels.",
+                                    grid(answer, run(mode="mean")))])
+    spatial = tuple(range(1, k.ndim)) if channels else tuple(range(k.ndim))
+    found += safe(lambda: [Slip("flipped", "It looks like you turned the kernel around: lay it "
+                                "on the window as it is, top-left on top-left.",
+                                grid(answer, run(kk=np.flip(k, axis=spatial))))])
+    if _any_above_one(kw["stride"]):
+        found += safe(lambda: [Slip("no-stride", "It looks like you moved the window one cell "
+                                    "at a time; here it jumps by the stride.",
+                                    fit(answer, run(stride=1)))])
+    if _any_above_one(kw["dilation"]):
+        found += safe(lambda: [Slip("no-dilation", "It looks like you read neighbouring cells: "
+                                    "with dilation the kernel's taps are spread apart.",
+                                    fit(answer, run(dilation=1)))])
+    if kw["pad_value"] != 0 and not _no_padding(kw["padding"]):
+        found += safe(lambda: [Slip("pad-zero", "It looks like you padded with 0; this puzzle "
+                                    "pads with another value.",
+                                    grid(answer, run(pad_value=0)))])
+    if channels:
+        for i in range(x.shape[0]):
+            found += safe(lambda i=i: [Slip(
+                f"one-channel-{i + 1}", f"That is channel {i + 1} alone: a filter adds up the "
+                f"products of every channel.",
+                grid(answer, _as2d(conv_single(x[i], k[i], **kw))))])
+    found += swapped_slip(answer)
+    found += sign_slip(answer)
+    return found
+
+
+def _any_above_one(v) -> bool:
+    return any(int(s) > 1 for s in (v if isinstance(v, (tuple, list)) else (v,)))
+
+
+def _no_padding(p) -> bool:
+    return all(int(v) == 0 for v in (p if isinstance(p, (tuple, list)) else (p,)))
 
 
 # --- random puzzles ----------------------------------------------------------------------------
@@ -101,7 +172,7 @@ def random_mean(rng, n):
                         "then divide by the 9 pixels of the feature.",
             "input": pic, "kernel": feat,
             "hints": ["Each product is +1 where the pixels agree and -1 where they differ.",
-                      "(agreements - disagreements) / 9: a fraction such as 5/9 is fine."]}
+                      "(agreements - disagreements) / 9: a fraction is fine."]}
 
 
 def random_1d(rng, n):

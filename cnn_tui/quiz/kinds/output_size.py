@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnn_tui.engine import conv_output_size, pool_geometry, pool_output_size
+from cnn_tui.engine import EngineError, conv_output_size, pool_geometry, pool_output_size
 
 from ..readers import MAX_SIZE, PuzzleError, _check_answer_cells, _engine, _int, _show, _whole
+from ..slips import Slip, cell_slips
 from .base import Built, Generator, Kind, indefinite_article
 
 NAME = "output_size"
@@ -57,8 +58,54 @@ def build(spec: dict) -> Built:
                  "past the padded input" if p else "past the input")
         return f"{head} = {counted}, minus 1: the last window would start {where} = {vals[c]}"
 
-    return Built([], np.array([vals], dtype=float), explain, [f"stride {s}" for s in strides],
-                 None)
+    answer = np.array([vals], dtype=float)
+
+    def slips() -> list[Slip]:
+        per_cell = [size_slips(n, k, st, p, d, of == "pool", ceil_mode) for st in strides]
+        return cell_slips(answer, per_cell)
+
+    return Built([], answer, explain, [f"stride {s}" for s in strides], None, slips)
+
+
+def size_slips(n: int, k: int, s: int, p: int, d: int, pool: bool,
+               ceil_mode: bool) -> list[tuple[str, str, float]]:
+    """The typical slips in counting the outputs along one side, as ``(key, message, value)``;
+    each value is the engine's count with the slip built in (NaN when the engine refuses the
+    slipped settings). Shared by ``output_size`` and ``shape_chain``."""
+    up = pool and ceil_mode
+
+    def count(kk=k, ss=s, pb=p, pa=p, dd=d, ceil=up) -> float:
+        try:
+            if ceil or pool:
+                return float(pool_output_size(n, kk, ss, pb, pa, dd, ceil))
+            return float(conv_output_size(n, kk, ss, pb, pa, dd))
+        except EngineError:
+            return float("nan")
+
+    span, padded = d * (k - 1) + 1, n + 2 * p
+    steps = -((span - padded) // s) if up else (padded - span) // s   # the formula before + 1
+    # Rounding first: in ceil mode, rounding down gives the same count as a forgotten + 1
+    # whenever the division is not exact, and the rounding is what such a puzzle is about.
+    if up:
+        out = [("rounded-down", "Here the windows that hang over the border are kept: round "
+                "up, not down.", count(ceil=False))]
+    else:
+        out = [("rounded-up", "You rounded up: a window that would hang over the edge does not "
+                "count, so round down.", count(ceil=True))]
+    out.append(("no-plus-one", "You left out the + 1: the window's first position counts too.",
+                float(steps)))
+    if p:
+        out.append(("no-padding", "You left out the padding: it adds to the input on both "
+                    "sides.", count(pb=0, pa=0)))
+        out.append(("padding-once", "Padding goes on both sides of the input: count it twice.",
+                    count(pa=0)))
+    if s > 1:
+        out.append(("no-stride", "You counted every position: the window jumps by the stride, "
+                    "so divide by it.", count(ss=1)))
+    if d > 1:
+        out.append(("no-dilation", "With dilation the kernel spans more than its size: "
+                    "dilation × (kernel − 1) + 1.", count(dd=1)))
+    return out
 
 
 MAX_TAPS = 10_000      # outputs x window taps of dilated poolings the engine checks one by one

@@ -16,6 +16,7 @@ from cnn_tui.engine import params as E
 
 from ..readers import (MAX_ANSWER_CELLS, MAX_SIZE, PuzzleError, _check_answer_cells, _key,
                        _show)
+from ..slips import Slip, cell_slips
 from .base import Built, Generator, Kind
 
 NAME = "params"
@@ -113,7 +114,7 @@ def build(spec: dict) -> Built:
         raise PuzzleError("'items' must be a non-empty list of tables like "
                           "{ layer = \"dense\", inputs = 4, outputs = 2 }")
     _check_answer_cells(len(items))             # one answer cell per item
-    vals, texts, labels = [], [], []
+    vals, texts, labels, layers = [], [], [], []
     for j, it in enumerate(items):
         layer = it.get("layer")
         if not isinstance(layer, str) or layer not in _LAYER_FIELDS:
@@ -140,11 +141,54 @@ def build(spec: dict) -> Built:
         except (ParamsError, TypeError, KeyError) as exc:
             raise PuzzleError(f"items[{j}] ({layer}): {exc}") from None
         labels.append(label)
+        layers.append((layer, kw))
 
     def explain(r: int, c: int) -> str:
         return f"{texts[c]} = {vals[c]}"
 
-    return Built([], np.array([vals], dtype=float), explain, labels, None)
+    answer = np.array([vals], dtype=float)
+
+    def slips() -> list[Slip]:
+        return cell_slips(answer, [layer_slips(layer, kw) for layer, kw in layers])
+
+    return Built([], answer, explain, labels, None, slips)
+
+
+def layer_slips(layer: str, kw: dict) -> list[tuple[str, str, float]]:
+    """The typical slips in counting one item's parameters, as ``(key, message, value)``, each
+    value counted by the engine with the slip built in (NaN when it cannot be counted)."""
+    def count(**change) -> float:
+        try:
+            return float(_COUNTERS[layer](**{**kw, **change}))
+        except (ParamsError, TypeError, KeyError, ValueError, OverflowError):
+            return float("nan")
+
+    out = []
+    if kw.get("bias", True):
+        who = "filter" if layer == CONV_LAYER else "output unit"
+        out.append(("no-bias", f"You left out the biases: each {who} has one more parameter.",
+                    count(bias=False)))
+    else:
+        out.append(("extra-bias", "This layer has no biases: count only the weights.",
+                    count(bias=True)))
+    if layer == CONV_LAYER:
+        if kw["in_channels"] != 1:
+            out.append(("no-channels", "A filter has one kernel slice per input channel: "
+                        "multiply by the channels.", count(in_channels=1)))
+        if kw["filters"] != 1:
+            out.append(("one-filter", "That is one filter's count: every filter has its own "
+                        "weights.", count(filters=1)))
+    elif layer == DENSE:
+        if kw["inputs"] != kw["outputs"] and kw.get("bias", True):
+            # A bias per input instead of per output: inputs x (outputs + 1).
+            out.append(("bias-per-input", "A bias belongs to each output unit, not to each "
+                        "input.", count(inputs=kw["outputs"], outputs=kw["inputs"])))
+    elif layer == MLP:
+        sizes = list(kw["sizes"])
+        if kw.get("bias", True) and sizes != sizes[::-1]:
+            out.append(("bias-per-input", "A bias belongs to each output unit, not to each "
+                        "input.", count(sizes=sizes[::-1])))
+    return out
 
 
 # --- random puzzles ----------------------------------------------------------------------------

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from cnn_tui.engine import pool_geometry, pool_single, pool_trace
 
 from ..readers import (PuzzleError, _as2d, _check_answer_cells, _engine, _int_or_pair,
                        _named_input, _show)
+from ..slips import Slip, grid, safe, sign_slip, swapped_slip
 from .base import Built, Generator, Kind, Shown, random_matrix
 
 NAME = "pool"
@@ -45,8 +48,64 @@ def build(spec: dict) -> Built:
         cells = [tuple(int(v) for v in rc) for rc in t.input_coords[t.in_input]]
         return {0: [(0, rc[0]) if len(rc) == 1 else rc for rc in cells]}
 
-    return Built([Shown(f"input: {xname}" if xname else "input", _as2d(x))], _as2d(out), explain,
-                 None, cells_read)
+    answer = _as2d(out)
+    before_relu = None
+    raw = spec["input"]
+    if isinstance(raw, str) and raw.strip().lower().startswith("relu:"):
+        before_relu = raw.strip()[5:]          # a named map: pooled without its ReLU first
+
+    def slips() -> list[Slip]:
+        return pool_slips(answer, x, op, kw, one_d, before_relu)
+
+    return Built([Shown(f"input: {xname}" if xname else "input", _as2d(x))], answer, explain,
+                 None, cells_read, slips)
+
+
+def pool_slips(answer, x, op: str, kw: dict, one_d: bool, before_relu: str | None) -> list[Slip]:
+    """The typical slips of a pooling, each computed by the engine with the slip built in."""
+    found: list[Slip] = []
+
+    def run(xx=x, how=op):
+        return grid(answer, _as2d(pool_single(xx, how, **kw)))
+
+    if op == "max":
+        found += safe(lambda: [Slip("avg-not-max", "That is the window's average; max pooling "
+                                    "keeps the largest value of each window.", run(how="avg"))])
+        if before_relu is not None:
+            found += safe(lambda: [Slip("no-relu", "It looks like you pooled the map as it was "
+                                        "before ReLU removed its negative values.",
+                                        run(xx=_named_input(before_relu, "'input'")[0]))])
+    else:
+        found += safe(lambda: [Slip("max-not-avg", "That is the window's largest value; "
+                                    "average pooling keeps the mean of each window.",
+                                    run(how="max"))])
+
+        def counts():
+            """How many real pixels each window covers, from the engine's trace."""
+            rows, cols = answer.shape
+            return np.array([[pool_trace(x, (c,) if one_d else (r, c), op, **kw).count
+                              for c in range(cols)] for r in range(rows)], dtype=float)
+
+        def sums_and_full():
+            n = counts()
+            full = float(np.prod(_window_shape(kw["kernel"], x.ndim)))
+            out = [Slip("sum-not-avg", "It looks like you added the window's values but did not "
+                        "divide by how many there are.", answer * n)]
+            partial = np.where(n < full, answer * n / full, np.nan)
+            if np.isfinite(partial).any():
+                out.append(Slip("full-window", "A window that hangs over the border divides "
+                                "by the pixels it really covers, not by a full window's.",
+                                partial))
+            return out
+
+        found += safe(sums_and_full)
+    found += swapped_slip(answer)
+    found += sign_slip(answer, "Right size, wrong sign: pooling keeps each value's sign.")
+    return found
+
+
+def _window_shape(window, nd: int) -> tuple[int, ...]:
+    return tuple(window) if isinstance(window, (tuple, list)) else (window,) * nd
 
 
 # --- random puzzles ----------------------------------------------------------------------------

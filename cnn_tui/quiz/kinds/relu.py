@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from cnn_tui.engine import format_number, relu
 
 from ..readers import PuzzleError, _as2d, _named_input
+from ..slips import Slip
 from .base import Built, Generator, Kind, Shown, random_matrix
 
 NAME = "relu"
@@ -22,8 +25,19 @@ def build(spec: dict) -> Built:
     def explain(r: int, c: int) -> str:
         return f"max(0, {format_number(x2[r, c])}) = {format_number(out[r, c])}"
 
+    def slips() -> list[Slip]:
+        negative = x2 < 0
+        return [
+            Slip("kept-negative", "ReLU does not keep a negative value: only positive values "
+                 "pass through as they are.", np.where(negative, x2, np.nan)),
+            Slip("flipped-negative", "ReLU does not flip the sign of a negative value: only "
+                 "positive values pass through.", np.where(negative, -x2, np.nan)),
+            Slip("zeroed-positive", "ReLU keeps a positive value as it is; only negative "
+                 "values become 0.", np.where(x2 > 0, 0.0, np.nan)),
+        ]
+
     return Built([Shown(f"input: {xname}" if xname else "input", x2)], out, explain, None,
-                 lambda r, c: {0: [(r, c)]})
+                 lambda r, c: {0: [(r, c)]}, slips)
 
 
 # --- random puzzles ----------------------------------------------------------------------------

@@ -5,12 +5,16 @@ count them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from cnn_tui.engine import EngineError, conv_output_size, pool_output_size
 
 from ..readers import PuzzleError, _check_answer_cells, _int, _key, _show
+from ..slips import Slip, cell_slips
 from .base import Built, Generator, Kind, indefinite_article
+from .output_size import size_slips
 
 NAME = "shape_chain"
 FIELDS = frozenset({"n", "layers"})
@@ -22,8 +26,10 @@ _LAYER_FIELDS = {CONV: {"op", "kernel", "stride", "padding"},
                  POOL: {"op", "kernel", "stride", "padding", "ceil_mode"}}
 
 
-def _layer(j: int, it, n: int) -> tuple[int, str, str]:
-    """Layer ``j`` applied to side ``n``: (new side, column label, worked arithmetic)."""
+def _layer(j: int, it, n: int) -> tuple[int, str, str, Callable[[int], list]]:
+    """Layer ``j`` applied to side ``n``: (new side, column label, worked arithmetic, and the
+    layer's typical slips on a side given to it, as :func:`.output_size.size_slips` lists
+    them)."""
     where = f"layers[{j}]"
     if not isinstance(it, dict):
         raise PuzzleError(f"{where} must be a table like {{ op = \"conv\", kernel = 3 }}, got "
@@ -69,7 +75,11 @@ def _layer(j: int, it, n: int) -> tuple[int, str, str]:
                   "past the padded input" if p else "past the input")
         text += f" = {counted}, minus 1: the last window would start {where_} = {out}"
     label = f"{op} {k}" + (f" s{s}" if s != (1 if op == CONV else k) else "")
-    return out, label, text
+
+    def slips(side: int) -> list:
+        return size_slips(side, k, s, p, 1, op == POOL, ceil_mode)
+
+    return out, label, text, slips
 
 
 def build(spec: dict) -> Built:
@@ -79,18 +89,42 @@ def build(spec: dict) -> Built:
         raise PuzzleError("'layers' must be a non-empty list of tables like "
                           "{ op = \"conv\", kernel = 3 }")
     _check_answer_cells(len(layers))           # one answer cell per layer
-    vals, labels, texts = [], [], []
+    vals, labels, texts, makers = [], [], [], []
     side = n
     for j, it in enumerate(layers):
-        side, label, text = _layer(j, it, side)
+        sides_in = side
+        side, label, text, slips_of = _layer(j, it, side)
         vals.append(side)
         labels.append(label)
         texts.append(text)
+        makers.append((sides_in, slips_of))
 
     def explain(r: int, c: int) -> str:
         return texts[c]
 
-    return Built([], np.array([vals], dtype=float), explain, labels, None)
+    answer = np.array([vals], dtype=float)
+
+    def slips() -> list[Slip]:
+        per_cell = []
+        for j, (side_in, slips_of) in enumerate(makers):
+            found = slips_of(side_in)
+            if j and side_in != n:
+                # The layer applied to the picture's own side instead of the side before it.
+                found.append(("from-the-picture", "Each layer starts from the side the layer "
+                              "before it gave, not from the picture's side.",
+                              _apply(layers[j], n)))
+            per_cell.append(found)
+        return cell_slips(answer, per_cell)
+
+    return Built([], answer, explain, labels, None, slips)
+
+
+def _apply(layer: dict, n: int) -> float:
+    """The side a layer gives for a side of ``n`` (NaN when it does not fit)."""
+    try:
+        return float(_layer(0, layer, n)[0])
+    except PuzzleError:
+        return float("nan")
 
 
 # --- random puzzles ----------------------------------------------------------------------------

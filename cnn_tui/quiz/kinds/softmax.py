@@ -10,6 +10,7 @@ import numpy as np
 from cnn_tui.engine import format_number, softmax
 
 from ..readers import MAX_ANSWER_CELLS, PuzzleError, _array, _engine, _show
+from ..slips import Slip, other_cells
 from .base import Built, Generator, Kind, Shown
 
 NAME = "softmax"
@@ -54,9 +55,20 @@ def build(spec: dict) -> Built:
         return f"{text} = {format_number(probs[c])}"
 
     n = scores.size
-    return Built([Shown("scores", scores[None, :])], probs[None, :].astype(float), explain,
+    answer = probs[None, :].astype(float)
+
+    def slips() -> list[Slip]:
+        found = [Slip("other-class", "That is another class's probability: each cell takes "
+                      "its own score on top of the fraction.", v) for v in other_cells(answer)]
+        total = float(scores.sum())
+        if total != 0:
+            found.append(Slip("no-exp", "Softmax raises e to each score first, then divides by "
+                              "the sum of those powers.", (scores / total)[None, :]))
+        return found
+
+    return Built([Shown("scores", scores[None, :])], answer, explain,
                  [f"class {i + 1}" for i in range(n)],
-                 lambda r, c: {0: [(0, i) for i in range(n)]})
+                 lambda r, c: {0: [(0, i) for i in range(n)]}, slips)
 
 
 # --- random puzzles ----------------------------------------------------------------------------

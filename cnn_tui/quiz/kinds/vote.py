@@ -8,6 +8,7 @@ import numpy as np
 from cnn_tui.engine import EngineError, format_number, vote
 
 from ..readers import PuzzleError, _array, _check_answer_cells, _key, _show
+from ..slips import Slip, other_cells, safe
 from .base import Built, Generator, Kind, Shown
 
 NAME = "vote"
@@ -64,12 +65,47 @@ def build(spec: dict) -> Built:
     def explain(r: int, c: int) -> str:
         pos = list(strong[names[c]])
         terms = " + ".join(format_number(vec[i]) for i in pos)
-        return (f"{names[c]} listens to positions {', '.join(map(str, pos))}: "
+        return (f"{names[c]} listens to positions {', '.join(str(i + 1) for i in pos)}: "
                 f"({terms}) / {len(pos)} = {format_number(votes[names[c]])}")
 
-    shown = [Shown(name, vec[None, :])]
-    return Built(shown, np.array([[votes[n] for n in names]]), explain, names,
-                 lambda r, c: {0: [(0, int(i)) for i in strong[names[c]]]})
+    answer = np.array([[votes[n] for n in names]])
+
+    def slips() -> list[Slip]:
+        return vote_slips(answer, vec, strong, names)
+
+    # The learner counts positions from 1 at the left, as the lesson does.
+    shown = [Shown(name, vec[None, :], [str(i + 1) for i in range(vec.size)])]
+    return Built(shown, answer, explain, names,
+                 lambda r, c: {0: [(0, int(i)) for i in strong[names[c]]]}, slips)
+
+
+def vote_slips(answer, vec, strong: dict, names: list[str]) -> list[Slip]:
+    """The typical slips of a vote, each computed with the engine's vote (or from the values it
+    reads) with the slip built in."""
+    found = [Slip("other-category", "That is another category's vote: check which positions "
+                  "each category listens to.", values) for values in other_cells(answer)]
+    counts = np.array([[len(strong[n]) for n in names]], dtype=float)
+    found.append(Slip("sum-not-mean", "A vote is the mean of its values: divide their sum by "
+                      "how many there are.", answer * counts))
+    found.append(Slip("max-not-mean", "A vote is the mean of the values it listens to, not "
+                      "the largest of them.",
+                      np.array([[max(vec[i] for i in strong[n]) for n in names]], dtype=float)))
+    found.append(Slip("all-values", "A vote averages only the positions its category listens "
+                      "to, not every value.", np.full(answer.shape, float(np.mean(vec)))))
+    for shift in (1, -1):
+        # Each category's positions read one place over (counted from 0 instead of 1, or the
+        # other way round), where they all stay inside the vector.
+        def moved(shift=shift) -> list[Slip]:
+            values = [float("nan")] * len(names)
+            for j, n in enumerate(names):
+                pos = [i + shift for i in strong[n]]
+                if all(0 <= i < vec.size for i in pos):
+                    values[j] = vote(vec, {n: pos})[n]
+            return [Slip("positions-off-by-one", "Those look like the values one place over: "
+                         "positions count from 1 at the left.", np.array([values]))]
+
+        found += safe(moved)
+    return found
 
 
 # --- random puzzles ----------------------------------------------------------------------------
@@ -77,9 +113,11 @@ def random_vote(rng, n):
     vec = [round(float(v), 2) for v in rng.integers(0, 101, size=12) / 100]
     return {"kind": NAME, "title": "Votes",
             "question": "Each category's vote is the mean of the values at its strong "
-                        "positions (X: 0, 3, 4, 9, 10; O: 1, 2, 8, 11). What are the two votes?",
+                        "positions (X: 1, 4, 5, 10, 11; O: 2, 3, 9, 12). What are the two "
+                        "votes?",
             "vector": vec,
-            "hints": ["Positions count from 0 at the left."]}
+            "hints": ["Positions count from 1 at the left, as the numbers above the values "
+                      "show."]}
 
 
 KIND = Kind(NAME, FIELDS, REQUIRED, build, (Generator(8, random_vote),))
