@@ -146,9 +146,10 @@ def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
                 label = "▓▓" if cell in outline else "··"
                 style = Style(color=OUTLINE_PAPER if cell in outline else "#e0e0e0",
                               bgcolor=PADDING_BG)
-                if numbers != "blocks":
-                    label, style = number, Style(color="#ffffff", bgcolor=PADDING_BG,
-                                                 bold=cell in outline)
+                if numbers != "blocks":     # in the window: its tint, as on the picture
+                    label, style = number, (Style(color="#000000", bgcolor=_check(
+                        OUTLINE_PAPER, "#7fd3ec", r, c), bold=True) if cell in outline else
+                        Style(color="#ffffff", bgcolor=PADDING_BG))
             elif cell in outline:
                 label = "▓▓" if ink else "░░"
                 style = Style(color="#002c3d", bgcolor=OUTLINE_INK) if ink else Style(
@@ -180,12 +181,16 @@ def _check(a: str, b: str, r: int, c: int) -> str:
     return a if (r + c) % 2 == 0 else b
 
 
+FILL_CHARS = frozenset("█▓░· ")    # a cell drawn with one of these is a block: zoomed, it fills
+
+
 def zoom_text(grid: Text, shape: tuple[int, int], zoom: int) -> Text:
     """``grid`` (a matrix drawn by :func:`matrix_text` or :func:`picture_text`: ``shape[0]``
     lines of ``shape[1]`` equally wide cells) with each cell ``zoom`` times as wide and as tall.
 
-    A cell drawn with one repeated character (ink ``██``, paper, the window's ``░░``) is filled
-    with it; a cell holding a value keeps the value centred on its middle line.
+    A cell drawn with one repeated block character (ink ``██``, paper, the window's ``░░``,
+    padding ``··``) is filled with it; any other label (a value, a ``<>`` cursor, a ``!!``
+    mismatch) is kept once, centred on the cell's middle line.
     """
     rows, cols = shape
     lines = grid.split("\n", allow_blank=True)
@@ -202,7 +207,7 @@ def zoom_text(grid: Text, shape: tuple[int, int], zoom: int) -> Text:
             piece = line[c * width:(c + 1) * width]
             label = piece.plain
             style = _style_at(piece)
-            fill = label[0] if len(set(label)) == 1 else None
+            fill = label[0] if len(set(label)) == 1 and label[0] in FILL_CHARS else None
             cells.append((label, style, fill))
         for k in range(zoom):
             for label, style, fill in cells:

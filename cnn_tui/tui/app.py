@@ -55,8 +55,8 @@ class CnnTuiApp(App[None]):
     @staticmethod
     def auto_zoom(width: int, height: int) -> int:
         """The zoom a terminal of ``width`` x ``height`` suggests: 1 up to about twice 80x24,
-        2 from 160x48, 3 from 240x72."""
-        return max(1, min(3, width // 80, height // 24))
+        2 from 160x46, 3 from 240x70 (a row or two may go to a status bar)."""
+        return max(1, min(3, width // 80, (height + 2) // 24))
 
     def zoom_for(self, width: int, height: int) -> int:
         """The zoom to draw at: the suggested one plus the learner's ``<``/``>``."""

@@ -128,7 +128,8 @@ async def test_zoom_keys_override_and_say_when_a_zoom_does_not_fit():
             await pilot.pause()
         # zoom 4 needs 9x4x2 + 3x4x2 + 3x4x2 + 3x4x4 = 168 columns and 4 margins for the picture,
         # the window, the feature and the products: more than this screen's 160
-        assert app.zoom_offset == 2 and app.lesson.zoom == 3
+        assert app.lesson.zoom == 3
+        assert app.zoom_offset == 1      # the keys start again from what fits
         assert "Zoom 4 does not fit this chapter on this screen; showing zoom 3" in flat(
             screen_text(app))
     app = make("filtering")
@@ -182,3 +183,135 @@ async def test_convolution_shows_the_windows_nine_products():
         # by hand: X's top-left 3x3 is [[-1,-1,-1],[-1,+1,-1],[-1,-1,+1]] and diag is
         # [[+1,-1,-1],[-1,+1,-1],[-1,-1,+1]]: they differ only in the corner
         assert rows == [["-1", "1", "1"], ["1", "1", "1"], ["1", "1", "1"]]
+
+
+# ---------------------------------------------------------------------- the fit, after review
+def test_zoom_keeps_marks_and_numbers_once():
+    marks = picture_text(np.array([[1, -1]]), highlight=[(0, 0)], mark="!!")
+    assert zoom_text(marks, (1, 2), 2).plain == " !!     \n        "
+    tight = matrix_text(np.array([[11, 22]]), style="number", gap=0)     # "1122"
+    assert zoom_text(tight, (1, 2), 2).plain.split("\n")[0] == " 11  22 "
+
+
+def test_padding_in_the_window_keeps_the_windows_tint_in_number_modes():
+    padded = np.zeros((3, 3))
+    border = [(0, 0), (0, 1)]
+    text = picture_text(padded, dim=border, outline=[(0, 0)], numbers="numbers")
+    inside, outside = style_at(text, 0), style_at(text, 2)
+    assert inside.bgcolor != outside.bgcolor
+
+
+def test_a_status_bar_row_does_not_cost_the_zoom():
+    assert CnnTuiApp.auto_zoom(160, 46) == 2 and CnnTuiApp.auto_zoom(160, 45) == 1
+
+
+async def settle(pilot, n=6):
+    for _ in range(n):
+        await pilot.pause()
+
+
+def fits(app) -> list[str]:
+    """The matrices of the open chapter that are cut: squeezed, or past the stage."""
+    screen = app.lesson
+    panel = screen.panel
+    stage = screen.query_one("#stage").region
+    bad = []
+    for view in panel.query(MatrixView):
+        if not screen._shown(view, panel) or not view.needed[0]:
+            continue
+        r = view.region
+        if (view.size.width < view.needed[0] or r.right > stage.right
+                or r.bottom > stage.bottom):
+            bad.append(f"{view.id} {view.size} needs {view.needed}")
+    return bad
+
+
+STEPS = {
+    "implement": [["right"] * k for k in (0, 1, 2, 4, 6, 8, 10)],
+    "padding": [[], ["right_square_bracket"], ["right_square_bracket"] * 2, ["plus"]],
+    "train": [[], ["v"], ["v", "v"]],
+}
+
+
+@pytest.mark.app
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 48), (200, 55)])
+async def test_no_chapter_cuts_a_matrix(size):
+    """Every chapter, at a few steps: each matrix is drawn whole, whatever the zoom."""
+    from cnn_tui.lesson.chapters import CHAPTER_IDS
+
+    for chapter in CHAPTER_IDS:
+        for keys in STEPS.get(chapter, [[], ["right"] * 3]):
+            app = make(chapter)
+            async with app.run_test(size=size) as pilot:
+                await settle(pilot)
+                for key in keys:
+                    await pilot.press(key)
+                await settle(pilot)
+                assert fits(app) == [], (chapter, keys, app.lesson.zoom)
+                if size == (160, 48) and chapter in PICTURE_CHAPTERS:
+                    assert app.lesson.zoom >= 2, (chapter, keys)
+
+
+@pytest.mark.app
+async def test_lowering_the_zoom_stops_at_the_largest_that_fits():
+    app = make("literal")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        # three 9x9 pictures side by side: 3 x (9 x 2 x 3) = 162 columns at zoom 3, more than
+        # 160; at zoom 2, 3 x 36 = 108 fit
+        assert app.lesson.zoom == 2
+        assert "Zoom 3 does not fit this chapter on this screen; showing zoom 2" in flat(
+            screen_text(app))
+        assert image_size(app) == (36, 18)
+
+
+@pytest.mark.app
+async def test_the_zoom_comes_back_up_on_a_step_that_fits():
+    app = make("implement")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert app.lesson.zoom == 2
+        for _ in range(8):                 # the dense layer's 32x128 weights: zoom 1
+            await pilot.press("right")
+        await settle(pilot)
+        assert fits(app) == []
+        for _ in range(8):
+            await pilot.press("left")
+        await settle(pilot)
+        assert app.model.position == 0 and app.lesson.zoom == 2
+
+
+@pytest.mark.app
+async def test_a_resize_under_help_gives_the_new_zoom_on_return():
+    app = make("filtering")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.lesson.zoom == 2 and image_size(app) == (36, 18)
+
+
+@pytest.mark.app
+async def test_padding_shows_numbers_when_zoomed():
+    app = make("padding")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert "colours only" not in screen_text(app)
+        assert fits(app) == []
+
+
+@pytest.mark.app
+async def test_b_is_offered_only_where_pixels_are_drawn():
+    app = make("relu")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        assert app.model.numbers == "blocks" and "Pixels as" not in screen_text(app)
+        await pilot.press("p", "p", "p", "b")      # back to convolution
+        assert app.model.chapter == "convolution" and app.model.numbers == "numbers"

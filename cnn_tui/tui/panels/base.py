@@ -61,6 +61,7 @@ class ChapterPanel(Vertical):
     ChapterPanel .note { height: auto; width: 1fr; }
     """
     chapter_id = ""
+    shows_pixels = True     # draws ±1 pictures or features (b shows them as numbers)
 
     @property
     def zoom(self) -> int:

@@ -61,11 +61,12 @@ class ImplementPanel(ChapterPanel):
         with Vertical():
             with Horizontal(id="stack"):
                 for k in range(MAX_MAPS):
-                    yield MatrixView(id=f"s{k}", clickable=True)
+                    # thumbnails stay small: the picture and the chosen map take the zoom
+                    yield MatrixView(id=f"s{k}", clickable=True, zoomable=False)
             for row in ("patch", "kernel"):
                 with Horizontal(id=row):
                     for k in range(MAX_MAPS):
-                        yield MatrixView(id=f"{row}{k}")
+                        yield MatrixView(id=f"{row}{k}", zoomable=False)
             with Horizontal(id="lower"):
                 yield MatrixView(id="image", clickable=True)
                 yield MatrixView(id="detail", clickable=True)

@@ -38,9 +38,10 @@ class PaddingPanel(ChapterPanel):
         note = ""
         if used + text_width(grid) > width // self.zoom:
             grid = values_text(m, bench.style, scale=1.0, highlight=[cell], cell_width=5, gap=1)
-        if used + text_width(grid) > width // self.zoom:
+        if used + text_width(grid) > width // self.zoom and self.zoom == 1:
+            # (when zoomed, the screen draws the chapter one zoom smaller instead)
             grid = heat_text(m, scale=1.0, highlight=[cell])
-            note = " (colours only: widen the terminal to see the numbers)"
+            note = "\n(colours only: a wider terminal shows the numbers)"
         self.query_one("#map", MatrixView).show(
             f"output {m.shape[0]}x{m.shape[1]}, stride {chapter.stride}{note}", grid, m.shape)
         n, p, k, s, side = chapter.formula_terms

@@ -34,6 +34,7 @@ def _cut(line: str, width: int) -> str:
 
 class ParamsPanel(ChapterPanel):
     chapter_id = Chapter.id
+    shows_pixels = False
 
     def compose(self):
         yield Static(id="examples", classes="note")

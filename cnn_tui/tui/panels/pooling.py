@@ -13,6 +13,7 @@ from cnn_tui.tui.widgets.matrix import MatrixView, values_text
 
 class PoolingPanel(ChapterPanel):
     chapter_id = Chapter.id
+    shows_pixels = False
 
     def compose(self):
         with Horizontal():

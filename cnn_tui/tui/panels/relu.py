@@ -34,6 +34,7 @@ def half_block_text(values, scale: float = 1.0) -> Text:
 
 class ReluPanel(ChapterPanel):
     chapter_id = Chapter.id
+    shows_pixels = False
 
     def compose(self):
         with Horizontal():

@@ -106,6 +106,10 @@ class LessonScreen(Screen[None]):
         # chapter does not fit (see ``_check_fit``).
         self.zoom = 1
         self._zoom_wanted = 1
+        self._fitted: dict = {}         # the zoom that fitted, for each step drawn at this size
+        self._fit_key = None
+        self._fit_generation = 0
+        self._announce = False
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -133,48 +137,88 @@ class LessonScreen(Screen[None]):
         self._choose_zoom()
         self.redraw()
 
+    def on_screen_resume(self) -> None:
+        # The terminal may have changed size, or the zoom keys been pressed, while the quiz or
+        # help covered the lesson: choose the zoom again.
+        self._choose_zoom()
+        self.redraw()
+
     def _choose_zoom(self) -> None:
         """Start from the zoom the app suggests for this terminal; ``_check_fit`` lowers it
-        while the chapter does not fit."""
+        while the chapter does not fit, and remembers what fitted for each step."""
         w, h = self.app.size
         zoom_for = getattr(self.app, "zoom_for", None)
         self._zoom_wanted = self.zoom = zoom_for(w, h) if zoom_for else 1
+        self._fitted = {}
+        self._fit_key = None
+        self._announce = False
 
     def zoom_changed(self) -> None:
-        """The learner pressed < or >."""
+        """The learner pressed < or >: say what zoom the chapter is drawn at once it fits."""
         self._choose_zoom()
         self.message = ""
+        self._announce = True
         self.redraw()
-        self.call_after_refresh(self._say_zoom)
+        if self.zoom <= 1:
+            self._say_zoom()
 
     def _say_zoom(self) -> None:
-        if self.zoom < self._zoom_wanted:
-            self.say(f"Zoom {self._zoom_wanted} does not fit this chapter on this screen; "
+        self._announce = False
+        wanted = self._zoom_wanted
+        if self.zoom < wanted:
+            # what the keys ask for does not fit: start from what does, so that the next < or >
+            # changes what is on screen
+            self.app.zoom_offset = getattr(self.app, "zoom_offset", 0) - (wanted - self.zoom)
+            self._zoom_wanted = self.zoom
+            self.say(f"Zoom {wanted} does not fit this chapter on this screen; "
                      f"showing zoom {self.zoom}. < zooms out.")
         else:
             self.say(f"Zoom {self.zoom}: < and > make the pictures smaller or larger.", info=True)
 
-    def _check_fit(self, tries: int = 3) -> None:
+    def _fit_state(self):
+        """What the fitted zoom depends on: the chapter, its step and its drawing state."""
+        m = self.model
+        return (m.chapter, m.position, getattr(m.current, "title_info", ""), m.image.shape,
+                m.numbers, m.style, tuple(self.app.size))
+
+    @staticmethod
+    def _shown(widget, panel) -> bool:
+        node = widget
+        while node is not None and node is not panel:
+            if not node.display:
+                return False
+            node = node.parent
+        return True
+
+    def _check_fit(self, generation: int, tries: int = 5) -> None:
         """After a redraw: if the panel runs past the stage (right or bottom) or squeezes a
-        matrix, draw it again one zoom smaller."""
+        matrix, draw it again one zoom smaller. A check made stale by a newer redraw is dropped;
+        one that finds the layout not yet redone (a matrix not as tall as its lines) waits."""
         panel = self.panel
-        if panel is None or self.zoom <= 1 or not self.is_attached:
+        if (generation != self._fit_generation or panel is None or not self.is_attached
+                or not self.is_current):
+            return
+        views = [w for w in panel.query(MatrixView) if self._shown(w, panel)]
+        if any(w.size.height != w.needed[1] for w in views if w.needed[1]):
+            if tries:
+                self.call_after_refresh(self._check_fit, generation, tries - 1)
             return
         stage = self.query_one("#stage").region
         for widget in panel.query("*"):
-            if not widget.display:
+            if not self._shown(widget, panel):
                 continue
             r = widget.region
-            need_w, need_h = getattr(widget, "needed", (0, 0))
-            if not r.width and need_w:
-                if tries:        # not laid out yet: look again after the next refresh
-                    self.call_after_refresh(self._check_fit, tries - 1)
-                return
-            squeezed = widget.size.width < need_w or widget.size.height < need_h
-            if r.width and (squeezed or r.right > stage.right or r.bottom > stage.bottom):
-                self.zoom -= 1
-                self.redraw()
-                return
+            need_w, _ = getattr(widget, "needed", (0, 0))
+            if r.width and (widget.size.width < need_w or r.right > stage.right
+                            or r.bottom > stage.bottom):
+                if self.zoom > 1:
+                    self.zoom -= 1
+                    self._fitted[self._fit_key] = self.zoom
+                    self.redraw()
+                    return
+                break
+        if self._announce:
+            self._say_zoom()
 
     def _check_size(self) -> None:
         w, h = self.app.size
@@ -224,9 +268,14 @@ class LessonScreen(Screen[None]):
         update(self.query_one("#explain", Static), ch.text)
         panel = self.panel
         if panel is not None and panel.chapter_id == m.chapter:
+            key = self._fit_state()
+            if key != self._fit_key:            # another step: start from what fitted there
+                self._fit_key = key
+                self.zoom = self._fitted.get(key, self._zoom_wanted)
             panel.show(ch, width)
-            if self.zoom > 1:
-                self.call_after_refresh(self._check_fit)
+            self._fit_generation += 1
+            if self.zoom > 1 or self._announce:
+                self.call_after_refresh(self._check_fit, self._fit_generation)
             status = self.message or (DRAW_HINT if m.editing else panel.status(ch))
         else:
             status = self.message
@@ -261,6 +310,9 @@ class LessonScreen(Screen[None]):
             return False        # drawing is modal: arrows move, space toggles, e or escape ends
         if action == "chapter_key":
             return parameters[0] == m.chapter
+        if action == "numbers":     # only where pictures are drawn
+            panel = self.panel
+            return panel is None or panel.shows_pixels
         if action in SHARED_ACTIONS:
             return m.current.offers_action(action)
         return True
