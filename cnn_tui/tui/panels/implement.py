@@ -17,7 +17,7 @@ from cnn_tui.lesson.workbench import ModelError
 from cnn_tui.render import matrix_text
 from cnn_tui.tui.panels.base import (STRONG_COLOUR, WEAK_COLOUR, ChapterPanel, bar,
                                      choice_caption, picture_view_text)
-from cnn_tui.tui.widgets.matrix import MatrixView, blank, text_width, values_text
+from cnn_tui.tui.widgets.matrix import MatrixView, blank, half_block_text, text_width, values_text
 
 MAX_MAPS = 8            # maps drawn per stack (the header says when a layer has more)
 NOTE_MIN = 30           # columns kept for the note beside a matrix
@@ -137,9 +137,11 @@ class ImplementPanel(ChapterPanel):
             view = self.query_one(f"#s{k}", MatrixView)
             view.display = k < shown
             if k < shown:
-                view.show(choice_caption(str(k), k == chosen),
-                          thumb(values[k], chars, scale, hl if k == chosen else ()),
-                          (rows, cols), chars)
+                marks = hl if k == chosen else ()
+                # one column a cell: half-block squares, unless a cell must be marked
+                grid = (half_block_text(values[k], scale) if chars == 1 and not marks
+                        else thumb(values[k], chars, scale, marks))
+                view.show(choice_caption(str(k), k == chosen), grid, (rows, cols), chars)
         self.query_one("#stack").display = True
         if cell is not None and roomy and width >= MAX_MAPS * 19:
             self.show_working(chapter, cell)

@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
-from rich.style import Style
 from rich.text import Text
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.relu import Chapter
 from cnn_tui.lecture.data import FEATURES
-from cnn_tui.render import value_colours
 from cnn_tui.tui.panels.base import ChapterPanel, choice_caption
-from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, text_width, values_text
-
-
-def half_block_text(values, scale: float = 1.0) -> Text:
-    """A map as colour only, in square cells half a line tall and one column wide: each
-    character ``▀`` shows two cells, the upper one in its colour, the lower one behind it.
-    For thumbnails where two columns per cell do not fit."""
-    a = np.asarray(values, dtype=float)
-    rows, cols = a.shape
-    t = Text(no_wrap=True, overflow="crop")
-    for r in range(0, rows, 2):
-        for c in range(cols):
-            top = value_colours(a[r, c], scale)[1]
-            bottom = value_colours(a[r + 1, c], scale)[1] if r + 1 < rows else None
-            t.append("▀", Style(color=top, bgcolor=bottom))
-        if r + 2 < rows:
-            t.append("\n")
-    return t
+from cnn_tui.tui.widgets.matrix import (MatrixView, half_block_text, heat_text, text_width,
+                                        values_text)
 
 
 class ReluPanel(ChapterPanel):

@@ -182,7 +182,9 @@ class QuizScreen(Screen):
             with VerticalScroll(id="quiz-more", can_focus=False):
                 yield Static("", id="quiz-hints")
                 yield Static("", id="quiz-working")
-        yield Footer()
+        footer = Footer(show_command_palette=False)     # every key of the quiz fits 80 columns
+        footer.compact = True
+        yield footer
 
     def on_mount(self) -> None:
         grid = self.query_one(QuizGrid)

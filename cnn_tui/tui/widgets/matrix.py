@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
-from cnn_tui.render import matrix_text
+from cnn_tui.render import matrix_text, value_colours
 from cnn_tui.render import picture_text as _picture_text
 from cnn_tui.render import zoom_text
 
@@ -46,6 +47,23 @@ def values_text(values, style: str, *, scale: float | None = None, gap: int = 2,
         style = "number"
     return matrix_text(a, style=style, scale=scale, gap=gap, outline=outline, picture=False,
                        highlight=highlight, cell_width=cell_width)
+
+
+def half_block_text(values, scale: float = 1.0) -> Text:
+    """A map as colour only, in square cells half a line tall and one column wide: each
+    character ``▀`` shows two cells, the upper one in its colour, the lower one behind it.
+    For thumbnails where two columns per cell do not fit."""
+    a = np.asarray(values, dtype=float)
+    rows, cols = a.shape
+    t = Text(no_wrap=True, overflow="crop")
+    for r in range(0, rows, 2):
+        for c in range(cols):
+            top = value_colours(a[r, c], scale)[1]
+            bottom = value_colours(a[r + 1, c], scale)[1] if r + 1 < rows else None
+            t.append("▀", Style(color=top, bgcolor=bottom))
+        if r + 2 < rows:
+            t.append("\n")
+    return t
 
 
 def text_width(text: Text) -> int:
