@@ -32,7 +32,8 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
 
     \b
     Keys: type numbers (19, 0.55, 5/9), arrows/tab move, enter checks,
-          h hint, w worked answer, n/p next/previous, l list, ? help, q quit.
+          h hint, w worked answer, n/p next/previous, l list, ? help,
+          < > smaller/larger grids, esc back to the lesson (when opened from it), q quit.
     """
     from cnn_tui.cli import app as app_commands
 

@@ -36,6 +36,13 @@ class SubmitResult:
     working: str = ""                             # the worked answer, once it may be shown
 
 
+def _after_colon(sentence: str) -> str:
+    """``sentence`` continuing a line after a colon: "It looks" -> "it looks" (not "ReLU")."""
+    if len(sentence) > 1 and sentence[0].isupper() and sentence[1].islower():
+        return sentence[0].lower() + sentence[1:]
+    return sentence
+
+
 def cell_name(p: Puzzle, r: int, c: int) -> str:
     if p.col_labels and p.shape[0] == 1:
         return p.col_labels[c]
@@ -243,7 +250,7 @@ class QuizSession:
             seen.add(slip.key)
             where = cell_name(p, r, c)
             said.append(slip.message if single else f"{where[0].upper()}{where[1:]}: "
-                                                     f"{slip.message}")
+                                                     f"{_after_colon(slip.message)}")
             if len(said) >= MAX_SLIPS_SAID:
                 break
         return said

@@ -196,3 +196,21 @@ async def test_the_app_zoom_keys_reach_the_quiz(tmp_path):
         await pilot.pause()
         await pilot.pause()
         assert grid_size(app) == (36, 9)
+
+
+async def test_zoom_keys_in_the_quiz_say_what_they_did_and_never_run_away(tmp_path):
+    from cnn_tui.quiz.options import QuizOptions
+    from cnn_tui.tui.app import CnnTuiApp
+    from quiz_apps import PUZZLES
+
+    options = QuizOptions(data_dir=str(tmp_path), puzzles_dir=str(PUZZLES),
+                          start="window-partial-match")
+    app = CnnTuiApp(start="quiz", quiz_options=options, play_interval=60.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            await pilot.press("greater_than_sign")
+            await pilot.pause()
+        # 80x24 has room for zoom 1 only (a 9x9 grid of -1s is 36 columns at zoom 1, 72 at 2
+        # beside the kernel): the offset starts again from what fits
+        assert app.zoom_offset == 0
+        assert any("does not fit this puzzle" in str(n.message) for n in app._notifications)

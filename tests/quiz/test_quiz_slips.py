@@ -7,6 +7,8 @@ value. Every number here is a hand calculation or a value from the lecture.
 
 from __future__ import annotations
 
+import numpy as np
+
 import re
 
 import pytest
@@ -39,6 +41,11 @@ RELU_POOL = spec("pool", input="relu:x_right*x", op="max", window=2, stride=2)
 PADDED_SIZE = spec("output_size", n=5, kernel=3, padding=2, stride=[1])
 # 7 wide, 3 taps with dilation 2 span 5: (7 - 5) + 1 = 3; reading the kernel as 3 wide: 5.
 DILATED_SIZE = spec("output_size", n=7, kernel=3, dilation=2, stride=[1])
+# Rounding up where the engine's ceil mode would still drop the last window: 6 wide, kernel 2,
+# stride 3: (6 - 2) / 3 = 1.33, down to 1, + 1 = 2; rounded up 2 + 1 = 3.
+UP_SIZE = spec("output_size", n=6, kernel=2, stride=[3])
+# 7 wide, padding 1 (9), kernel 2, stride 2: (9 - 2) / 2 = 3.5, down 3, + 1 = 4; up 4 + 1 = 5.
+UP_PADDED_SIZE = spec("output_size", n=7, kernel=2, padding=1, stride=[2])
 
 # (puzzle id or spec, cell, slipped value, right value, slip key, words of its sentence)
 CASES = [
@@ -80,6 +87,8 @@ CASES = [
     ("relu-small", (0, 0), "0", "7/9", "zeroed-positive", "keeps a positive value"),
     # output_size: 9 + 2 - 3 = 8 over stride 3: 2.67, down to 2, + 1 = 3; up would give 4.
     ("output-size-stride", (0, 1), "4", "3", "rounded-up", "You rounded up"),
+    (UP_SIZE, (0, 0), "3", "2", "rounded-up", "You rounded up"),
+    (UP_PADDED_SIZE, (0, 0), "5", "4", "rounded-up", "You rounded up"),
     # 9 - 3 = 6 over stride 1, + 1 = 7.
     ("output-size-no-padding", (0, 0), "6", "7", "no-plus-one", "left out the + 1"),
     # Stride 2 with padding 1, counting every position: 9 + 2 - 3 + 1 = 9.
@@ -183,7 +192,7 @@ def test_an_unrelated_wrong_answer_gets_a_hint_but_no_slip():
 def test_slips_of_several_cells_name_their_cells():
     s = QuizSession(CURRICULUM, None, start="practice")
     res = s.submit([["19", "37"], ["25", "43"]])          # rows and columns swapped
-    assert res.message.startswith("2 of 4 cells right. Row 0, column 1: Rows and columns")
+    assert res.message.startswith("2 of 4 cells right. Row 0, column 1: rows and columns")
     assert len(res.slips) == 1                              # the same slip is named once
 
 
@@ -198,6 +207,15 @@ def test_a_slip_value_within_the_tolerance_of_the_answer_is_no_slip():
     truth = 5 / 9
     near = Slip("near", "Near.", transposed([[0.0, 0.56], [0.0, 0.0]]))
     assert find_slip([near], 1, 0, 0.561, truth) is None
+
+
+def test_a_typed_value_nearer_the_answer_than_the_slip_names_no_slip():
+    # 0.56 is 0.0051 from 0.5549 (too far to be right) and 0.009 from 0.569, which cut to two
+    # decimals is 0.56: more likely a rounding of the answer than the slip
+    truth = 0.5549
+    slip = Slip("far", "Far.", np.array([[0.569]]))
+    assert find_slip([slip], 0, 0, 0.56, truth) is None
+    assert find_slip([slip], 0, 0, 0.569, truth) is slip
 
 
 def test_vote_positions_are_spoken_of_from_1():

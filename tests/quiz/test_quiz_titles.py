@@ -54,3 +54,23 @@ def test_no_random_title_states_its_answer(seed):
 def test_the_crossing_puzzle_is_no_longer_titled_with_its_value():
     p = next(p for p in BUNDLED if p.id == "window-partial-match")
     assert "0.55" not in p.title and "5/9" not in p.title
+
+
+def test_size_and_pooling_hints_teach_the_method_not_the_count():
+    """A hint of an output-size or pooling puzzle names the method; it never lists the window
+    starts (counting them is the answer) nor writes out a window's arithmetic."""
+    import re
+    import tomllib
+
+    run = re.compile(r"-?\d+(?:\.\d+)?(?:(?:,| and|,? to)? -?\d+(?:\.\d+)?){2,}")
+    worked = re.compile(r"\(\s*-?\d+(?:\.\d+)?\s*[+-]")
+    checked = 0
+    for path in sorted(PUZZLES.glob("*.toml")):
+        data = tomllib.loads(path.read_text())
+        if data.get("kind") not in ("output_size", "pool"):
+            continue
+        for hint in data.get("hints", []):
+            checked += 1
+            assert not run.search(hint), (path.name, hint)
+            assert not worked.search(hint), (path.name, hint)
+    assert checked >= 10

@@ -90,8 +90,11 @@ def size_slips(n: int, k: int, s: int, p: int, d: int, pool: bool,
         out = [("rounded-down", "Here the windows that hang over the border are kept: round "
                 "up, not down.", count(ceil=False))]
     else:
+        # the plain ceiling a learner writes, not the engine's ceil mode (which still drops a
+        # last window that would start in the padding or past the input)
+        plain_up = float(-((span - padded) // s) + 1) if padded >= span else float("nan")
         out = [("rounded-up", "You rounded up: a window that would hang over the edge does not "
-                "count, so round down.", count(ceil=True))]
+                "count, so round down.", plain_up)]
     out.append(("no-plus-one", "You left out the + 1: the window's first position counts too.",
                 float(steps)))
     if p:

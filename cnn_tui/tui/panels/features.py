@@ -65,9 +65,9 @@ class FeaturesPanel(ChapterPanel):
         r, c = fit
         t.append(f"Fit {chapter.fit_number} of {count}: ", style="bold")
         t.append(f"{bench.feature} is exactly the 3x3 window at row {r}, column {c} "
-                 f"(outlined), so map cell ({r}, {c}) is ")
+                 f"(outlined), so map cell ({r}, {c}) is")
         t.append(f" {bench.fmt(1.0)} ", style="bold reverse")
-        t.append(" (yellow" + ("; the other fits are framed" if count > 1 else "") + "). ")
+        t.append("(yellow" + ("; the other fits are framed" if count > 1 else "") + "). ")
         t.append("right: the next fit." if chapter.fit_number < count
                  else "right: the next feature.", style="dim")
         return t

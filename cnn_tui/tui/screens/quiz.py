@@ -267,8 +267,19 @@ class QuizScreen(Screen):
     def zoom_changed(self) -> None:
         """The learner zoomed in or out (the app calls this)."""
         if self.is_mounted:
-            self.zoom = self.wanted_zoom()
+            self.zoom = wanted = self.wanted_zoom()
             self.apply_zoom()
+            if self.session.empty:
+                return
+            shown = self.query_one(QuizGrid).zoom
+            if shown < wanted and hasattr(self.app, "zoom_offset"):
+                # start the keys again from what fits, so that the next < is seen at once
+                self.app.zoom_offset -= wanted - shown
+                self.notify(f"Zoom {wanted} does not fit this puzzle; showing zoom {shown}.",
+                            timeout=3)
+            else:
+                self.notify(f"Zoom {shown}: < and > make the grids smaller or larger.",
+                            timeout=3)
 
     def apply_zoom(self) -> None:
         """Size the grids for the terminal: each at the screen's zoom, or less if it would not
