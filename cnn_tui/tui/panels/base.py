@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.base import Chapter
-from cnn_tui.tui.widgets.matrix import picture_text
+from cnn_tui.tui.widgets.matrix import picture_text, values_text
 
 ARROW = Text(" → ", style="bold")
 STRONG_COLOUR = "#b35806"    # the palette's orange: the chosen or winning one
@@ -26,6 +26,14 @@ def picture_view_text(chapter: Chapter, outline=()) -> Text:
     bench = chapter.bench
     return picture_text(bench.image, outline=outline, highlight=bench.cursor_cells,
                         numbers=bench.numbers)
+
+
+def products_text(trace=None) -> Text:
+    """A window's nine products (one cell width, so the grid keeps its place from window to
+    window), or nine dim question marks before the multiplication."""
+    if trace is None:
+        return Text("\n".join(["   ?   ?   ?"] * 3), style="dim")
+    return values_text(trace.products, "number", scale=1.0, cell_width=2)
 
 
 def update(widget: Static, content) -> None:

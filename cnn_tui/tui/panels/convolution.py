@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
 from cnn_tui.lesson.chapters.convolution import Chapter
-from cnn_tui.tui.panels.base import ChapterPanel, picture_view_text
+from cnn_tui.tui.panels.base import ChapterPanel, picture_view_text, products_text
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text, text_width, values_text
 
 
@@ -37,12 +37,8 @@ class ConvolutionPanel(ChapterPanel):
             bench.image.shape)
         self.query_one("#kernel", MatrixView).show(
             bench.feature, picture_text(bench.kernel, numbers=bench.numbers), bench.kernel.shape)
-        prod = self.query_one("#products", MatrixView)
-        if filled:
-            prod.show("products", values_text(tr.products, "number", scale=1.0, cell_width=2),
-                      tr.products.shape)
-        else:
-            prod.show("products", Text("\n".join(["   ?   ?   ?"] * 3), style="dim"), (3, 3))
+        self.query_one("#products", MatrixView).show(
+            "products", products_text(tr if filled else None), (3, 3))
         full = bench.conv_map()
         shown = chapter.shown_map
         hl = chapter.highlight

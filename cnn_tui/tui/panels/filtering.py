@@ -8,8 +8,8 @@ from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
 from cnn_tui.lesson.chapters.filtering import FILTER_STAGES, Chapter
-from cnn_tui.tui.panels.base import ChapterPanel, picture_view_text
-from cnn_tui.tui.widgets.matrix import MatrixView, picture_text, values_text
+from cnn_tui.tui.panels.base import ChapterPanel, picture_view_text, products_text
+from cnn_tui.tui.widgets.matrix import MatrixView, picture_text
 
 
 class FilteringPanel(ChapterPanel):
@@ -36,12 +36,8 @@ class FilteringPanel(ChapterPanel):
             "window", picture_text(tr.patch, numbers=bench.numbers), tr.patch.shape)
         self.query_one("#kernel", MatrixView).show(
             f"× {bench.feature}", picture_text(tr.kernel, numbers=bench.numbers), tr.kernel.shape)
-        prod = self.query_one("#products", MatrixView)
-        if stage >= 1:
-            prod.show("= products", values_text(tr.products, "number", scale=1.0, cell_width=2),
-                      tr.products.shape, 4)
-        else:
-            prod.show("= products", Text("\n".join(["   ?   ?   ?"] * 3), style="dim"), (3, 3), 4)
+        self.query_one("#products", MatrixView).show(
+            "= products", products_text(tr if stage >= 1 else None), (3, 3))
         st = Text()
         for i, name in enumerate(FILTER_STAGES):
             if i:
