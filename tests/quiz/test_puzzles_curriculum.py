@@ -161,3 +161,15 @@ def test_every_stated_answer_is_accepted_and_every_cell_explains_itself():
             assert accepts(float(Fraction(text)), float(p.answer[r, c])), (p.id, text)
         for r, c in p.cells():
             assert p.working(r, c).strip()
+
+
+def test_sequence_puzzles_match_a_plain_loop():
+    # one-hot DNA: a 4-row kernel over a 4-row table is a 1-D slide along the sequence
+    spec = _toml("36-dna-motif.toml")
+    assert BY_ID["dna-motif"].answer.tolist() == quizref.conv2d(spec["input"], spec["kernel"])
+    # two frames and a kernel two frames deep: the frames' 2-D sums added up
+    spec = _toml("37-moving-line-3d.toml")
+    a = quizref.conv2d(spec["input"][0], spec["kernel"][0])
+    b = quizref.conv2d(spec["input"][1], spec["kernel"][1])
+    assert BY_ID["moving-line-3d"].answer.tolist() == [[x + y for x, y in zip(ra, rb)]
+                                                       for ra, rb in zip(a, b)]

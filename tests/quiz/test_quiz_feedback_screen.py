@@ -109,7 +109,7 @@ async def test_n_opens_the_next_puzzle_at_its_top(tmp_path):
         await pilot.pause()
         await pilot.pause()
         lines = screen_text(app).splitlines()
-        assert lines[0].lstrip().startswith("Quiz 4/35")
+        assert lines[0].lstrip().startswith("Quiz 4/37")
         assert lines[1].strip() == "Where the strokes cross"   # the title first, whole
         assert body.scroll_y == 0
 
@@ -120,7 +120,7 @@ async def test_titles_and_the_head_fit_80_columns(tmp_path):
         await pilot.pause()
         lines = screen_text(app).splitlines()
         assert lines[1].strip() == "The lecture's practice: a whole convolution"
-        assert "score 0/35" in lines[0] and "…" not in lines[0]
+        assert "score 0/37" in lines[0] and "…" not in lines[0]
 
 
 def grid_size(app) -> tuple[int, int]:

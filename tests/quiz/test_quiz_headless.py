@@ -25,7 +25,7 @@ def test_headless_quiz_solves_the_practice(tmp_path, monkeypatch):
     r = CliRunner().invoke(cli, ["run", "--headless", "--screen", "quiz", "--size", "100x36",
                                  "--script", str(script)], prog_name="cnn-tui")
     assert r.exit_code == 0, r.output
-    assert "score 1/35" in r.stdout
+    assert "score 1/37" in r.stdout
     saved = json.loads((tmp_path / "progress.json").read_text())
     assert saved["puzzles"]["practice"] == {"solved": True, "attempts": 1, "hints": 1}
 

@@ -23,7 +23,7 @@ async def test_quiz_opens_in_a_44_column_terminal(tmp_path):
         assert isinstance(screen, QuizScreen)
         head = head_of(screen)
         assert cell_len(head) <= 44 - 2  # the head's padding takes one column each side
-        assert "2/35" in head            # the position in the curriculum survives
+        assert "2/37" in head            # the position in the curriculum survives
         await pilot.press("n")
         await pilot.pause()
         assert screen.session.puzzle.id == "window-perfect-match"
@@ -46,7 +46,7 @@ async def test_quiz_survives_a_live_resize_to_44_columns(tmp_path):
         await pilot.pause()
         screen = app.screen
         assert screen.session.puzzle.id == "window-perfect-match"
-        assert "3/35" in head_of(screen)
+        assert "3/37" in head_of(screen)
         await pilot.resize_terminal(12, 10)  # absurdly small: still no crash
         await pilot.pause()
         await pilot.press("p")

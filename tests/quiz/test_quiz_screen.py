@@ -41,7 +41,7 @@ async def test_solve_the_practice_by_typing_19_25_37_43(tmp_path):
         assert grid.marks == [[True, True], [True, True]]
         assert text_of(screen, "#quiz-message").startswith("Right! All 4 cells correct")
         assert "✓ solved" in text_of(screen, "#quiz-head")
-        assert "score 1/35" in text_of(screen, "#quiz-head")
+        assert "score 1/37" in text_of(screen, "#quiz-head")
     saved = json.loads((tmp_path / FILENAME).read_text())
     assert saved["puzzles"]["practice"] == {"solved": True, "attempts": 1, "hints": 0}
 
@@ -148,7 +148,7 @@ async def test_progress_kept_after_quitting_and_reopening(tmp_path):
         screen = again.screen
         assert screen.session.puzzle.id == "practice"   # resumes where it stopped
         assert "✓ solved" in text_of(screen, "#quiz-head")
-        assert "score 1/35" in text_of(screen, "#quiz-head")
+        assert "score 1/37" in text_of(screen, "#quiz-head")
         assert "solved this one before" in text_of(screen, "#quiz-message")
         await pilot.press("l")
         await pilot.pause()

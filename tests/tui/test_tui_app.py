@@ -10,8 +10,9 @@ import re
 import numpy as np
 import pytest
 
-from cnn_tui.tui.headless import screen_text
 from cnn_tui.lecture.data import IMAGES
+from cnn_tui.lesson.chapters import CHAPTER_IDS
+from cnn_tui.tui.headless import screen_text
 from cnn_tui.quiz.options import QuizOptions
 from cnn_tui.tui.app import CnnTuiApp
 from cnn_tui.tui.screens.lesson import LessonScreen
@@ -113,15 +114,16 @@ async def test_space_plays_and_pauses():
 async def test_chapter_navigation_with_n_and_p():
     app = make("literal")
     async with app.run_test(size=(100, 36)) as pilot:
-        assert "1/13" in screen_text(app)
+        total = len(CHAPTER_IDS)
+        assert f"1/{total}" in screen_text(app)
         await pilot.press("n", "n")
-        assert app.model.chapter == "filtering" and "3/13" in screen_text(app)
+        assert app.model.chapter == "filtering" and f"3/{total}" in screen_text(app)
         await pilot.press("p")
         assert app.model.chapter == "features"
         await pilot.press("p", "p")
         assert app.model.chapter == "literal"
         assert "first chapter" in screen_text(app)
-        for _ in range(14):
+        for _ in range(total + 1):
             await pilot.press("n")
         assert app.model.chapter == "train" and "last chapter" in screen_text(app)
 
@@ -333,7 +335,8 @@ async def test_help_screen_opens_and_closes():
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.press("question_mark")
         text = screen_text(app)
-        assert "Chapter 8/13: Pooling shrinks the maps" in text and "Everywhere" in text
+        n, total = CHAPTER_IDS.index("pooling") + 1, len(CHAPTER_IDS)
+        assert f"Chapter {n}/{total}: Pooling shrinks the maps" in text and "Everywhere" in text
         await pilot.press("escape")
         assert isinstance(app.screen, LessonScreen)
 
@@ -384,7 +387,7 @@ async def test_command_palette_jumps_to_a_chapter():
         from cnn_tui.tui.commands import LessonCommands
 
         provider = LessonCommands(app.screen)
-        hits = [h async for h in provider.search("Chapter 6")]
+        hits = [h async for h in provider.search(f"Chapter {CHAPTER_IDS.index('edges') + 1}")]
         assert hits and "Kernels that find edges" in str(hits[0].text)
         await hits[0].command()
         assert app.model.chapter == "edges"
@@ -418,10 +421,11 @@ async def test_command_palette_through_the_keyboard():
     app = make("literal")
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.press(*"Chapter 8: Pooling")
+        wanted = f"Chapter {CHAPTER_IDS.index('pooling') + 1}: Pooling"
+        await pilot.press(*wanted)
         for _ in range(250):                     # the palette searches in the background
             await pilot.pause(0.02)
-            if "Chapter 8: Pooling" in screen_text(app):
+            if wanted in screen_text(app):
                 break
         await pilot.press("enter")
         await pilot.pause()
@@ -484,7 +488,7 @@ async def test_key_mashing_never_breaks_the_app():
             await pilot.press(rng.choice(keys))
             assert isinstance(app.screen, LessonScreen)
         text = screen_text(app)
-        assert "/13" in text and "Traceback" not in text
+        assert f"/{len(CHAPTER_IDS)}" in text and "Traceback" not in text
 
 
 @pytest.mark.parametrize("size", [(100, 36), (80, 24)])

@@ -40,9 +40,9 @@ def loop_conv_mean(img, k, stride=1, pad=0, pad_value=0.0):
 
 
 def test_chapters_in_lecture_order():
-    assert CHAPTER_IDS == ("literal", "features", "filtering", "convolution", "padding", "edges",
-                           "relu", "pooling", "stacking", "votes", "params", "implement",
-                           "train")
+    assert CHAPTER_IDS == ("literal", "features", "filtering", "convolution", "sequences",
+                           "padding", "edges", "relu", "pooling", "invariance", "stacking",
+                           "votes", "params", "implement", "train")
 
 
 def test_unknown_chapter_is_one_clear_error():

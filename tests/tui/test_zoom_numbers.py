@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from rich.text import Text
 
+from cnn_tui.lesson.chapters import CHAPTER_IDS
 from cnn_tui.render import matrix_text, picture_text, zoom_text
 from cnn_tui.tui.app import CnnTuiApp
 from cnn_tui.tui.headless import screen_text
@@ -313,5 +314,5 @@ async def test_b_is_offered_only_where_pixels_are_drawn():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("b")
         assert app.model.numbers == "blocks" and "Pixels as" not in screen_text(app)
-        await pilot.press("p", "p", "p", "b")      # back to convolution
+        await pilot.press(*["p"] * (CHAPTER_IDS.index("relu") - CHAPTER_IDS.index("convolution")), "b")
         assert app.model.chapter == "convolution" and app.model.numbers == "numbers"

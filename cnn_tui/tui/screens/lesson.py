@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from cnn_tui.lesson.chapters import CHAPTER_IDS, chapter_classes
-from cnn_tui.lesson.chapters.base import SHARED_ACTIONS
+from cnn_tui.lesson.chapters.base import PICTURE, SHARED_ACTIONS
 from cnn_tui.lesson.model import LessonModel, ModelError
 from cnn_tui.tui.panels import ChapterPanel, panel_class
 from cnn_tui.tui.panels.base import update
@@ -255,7 +255,8 @@ class LessonScreen(Screen[None]):
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(f" {m.chapter_index + 1}/{len(CHAPTER_IDS)} ", style="bold reverse")
         title.append(f" {ch.title} ", style="bold")
-        info = [f"picture {m.picture}"]
+        # the picture only where the chapter shows the lesson's picture (and can change it)
+        info = [f"picture {m.picture}"] if ch.offers_action(PICTURE) else []
         if ch.title_info:
             info.append(ch.title_info)
         info.append("fractions" if m.style == "fraction" else "decimals")
