@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from cnn_tui import engine
@@ -11,6 +13,45 @@ from cnn_tui.lesson.workbench import cycle
 
 POOL_OPS: tuple[str, ...] = ("max", "avg")
 WINDOW = 2
+HIDDEN_UNITS = 32       # an example hidden layer, for "fewer connections"
+POOL_STAGES: tuple[str, ...] = ("no pooling", "pooled once", "pooled twice")
+
+
+@dataclass(frozen=True)
+class Connections:
+    """What one stage of the lecture's network passes on to a dense layer: ``maps`` maps of
+    ``shape``, ``values`` numbers in all, and the weights a dense layer from them needs (no
+    biases: those depend on the outputs only) to the ``outputs`` votes or ``hidden`` units."""
+
+    stage: str
+    maps: int
+    shape: tuple[int, ...]
+    values: int
+    outputs: int
+    to_outputs: int
+    hidden: int
+    to_hidden: int
+
+    @property
+    def size(self) -> str:
+        """``"7x7"``: one map's shape."""
+        return "x".join(str(n) for n in self.shape)
+
+
+def connections(result: engine.PipelineResult, hidden: int = HIDDEN_UNITS) -> list[Connections]:
+    """Fewer connections: the values the lecture's feature maps pass on without pooling, after
+    one 2x2 pooling and after two, and the weights of a dense layer reading them. Sizes are
+    those of the engine's arrays; weights come from :func:`engine.dense_layers`."""
+    outputs = len(result.votes)
+    rows = []
+    for stage, maps in zip(POOL_STAGES, (result.relu, result.pool, result.pool2)):
+        arrays = list(maps.values())
+        values = sum(int(a.size) for a in arrays)
+        (to_outputs,) = engine.dense_layers([values, outputs], bias=False)
+        (to_hidden,) = engine.dense_layers([values, hidden], bias=False)
+        rows.append(Connections(stage, len(arrays), tuple(arrays[0].shape), values, outputs,
+                                to_outputs.weights, hidden, to_hidden.weights))
+    return rows
 
 
 class Chapter(Base):
@@ -97,3 +138,9 @@ class Chapter(Base):
     @property
     def window_size(self) -> int:
         return WINDOW * WINDOW
+
+    @property
+    def connections(self) -> list[Connections]:
+        """Values passed on and dense weights needed, without pooling, pooled once, twice."""
+        b = self.bench
+        return b.memo(("connections",), lambda: connections(b.pipeline))

@@ -8,6 +8,7 @@ import numpy as np
 
 from cnn_tui.lesson.chapters.base import FEATURE, PICK_KEYS, PICTURE, PLAY, RESET
 from cnn_tui.lesson.chapters.base import Chapter as Base
+from cnn_tui.lesson.chapters.pooling import Connections, connections
 
 STACK_STAGES: tuple[str, ...] = ("picture", "feature map", "ReLU", "pooled", "pooled again")
 STAGE_SHORT: tuple[str, ...] = ("picture", "conv", "ReLU", "pool", "pool")
@@ -88,6 +89,13 @@ class Chapter(Base):
     def vector_table(self) -> list[tuple[VectorLabel, float]]:
         """Every value that votes with its label, in the order the next layer reads them."""
         return list(zip(self.vector_labels, (float(v) for v in self.bench.pipeline.vector)))
+
+    @property
+    def connections(self) -> list[Connections]:
+        """Fewer connections: values passed on and dense weights needed to reach the votes,
+        without pooling, pooled once and pooled twice."""
+        b = self.bench
+        return b.memo(("connections",), lambda: connections(b.pipeline))
 
     @property
     def vector_rows(self) -> np.ndarray:

@@ -20,6 +20,7 @@ class PoolingPanel(ChapterPanel):
             yield MatrixView(id="relu")
             yield MatrixView(id="pool")
         yield Static(id="working", classes="note")
+        yield Static(id="connections", classes="note")
 
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench
@@ -50,6 +51,27 @@ class PoolingPanel(ChapterPanel):
             elif chapter.pool_op == "max":
                 t.append("\nThe winner is marked in yellow.")
         self.query_one("#working", Static).update(t)
+        self.query_one("#connections", Static).update(self.connections_text(chapter))
+
+    @staticmethod
+    def connections_text(chapter: Chapter) -> Text:
+        """Fewer connections: what the three maps pass on to a dense layer, pooled 0, 1 and 2
+        times (the row of this chapter's pooling stands out). Five lines, under 80 columns."""
+        rows = chapter.connections
+        first = rows[0]
+        t = Text(no_wrap=True, overflow="ellipsis")
+        t.append("Fewer connections", style="bold")
+        t.append(f"  {'values':>6}   dense to {first.outputs} votes   "
+                 f"dense to {first.hidden} units")
+        for i, row in enumerate(rows):
+            t.append("\n")
+            what = f"{row.stage:<13}{row.maps} x {row.size}"
+            line = (f"{what:<19}{row.values:>6}   {row.to_outputs:>6} weights   "
+                    f"{row.to_hidden:>7} weights")
+            t.append(line, style="bold reverse" if i == 1 else "")
+        t.append("\nPooling learns nothing itself: the next layer has fewer connections.",
+                 style="dim")
+        return t
 
     def status(self, chapter):
         return (f"window {chapter.pool_filled}/{chapter.pool_cells} · o: max/average · "

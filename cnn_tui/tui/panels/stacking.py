@@ -44,7 +44,7 @@ class StackingPanel(ChapterPanel):
                         Text("Press right: the picture goes through\nconv → ReLU → pool → pool."),
                         (0, 0))
         else:
-            table = 33          # the labelled values beside it
+            table = 35          # the labelled values beside it, and the count lines
             gap = 2 if width >= (7 * m.shape[1] + 1) * self.zoom + table else 1
             caption = f"stage {stage + 1}: {STACK_STAGES[stage]} ({bench.feature})"
             if stage == len(STACK_STAGES) - 1:      # these are values of the vector: which
@@ -59,7 +59,8 @@ class StackingPanel(ChapterPanel):
     @staticmethod
     def vector_text(chapter: Chapter) -> Text:
         """The values the next layer reads, each with its position (#1..#12), its feature map
-        (a column) and its cell in that map after pooling twice (a row)."""
+        (a column) and its cell in that map after pooling twice (a row); then how many values
+        (and weights to the votes) there are without pooling, pooled once and pooled twice."""
         bench = chapter.bench
         table = chapter.vector_table
         maps = chapter.map_names
@@ -82,6 +83,17 @@ class StackingPanel(ChapterPanel):
                 t.append(f"{bench.fmt(v):>{width}}", style=f"{fg} on {bg}")
             if i < len(cells) - 1:
                 t.append("\n")
+        # Fewer connections: what the maps pass on, pooled 0, 1 and 2 times.
+        rows = chapter.connections
+        t.append("\nvalues:")
+        for i, row in enumerate(rows):
+            t.append(" → pool " if i else " ")
+            t.append(str(row.values), style="bold")
+        t.append(f"\nto {rows[0].outputs} votes:")
+        for i, row in enumerate(rows):
+            t.append(" → " if i else " ")
+            t.append(str(row.to_outputs), style="bold")
+        t.append(" weights")
         return t
 
     def status(self, chapter):
