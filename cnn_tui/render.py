@@ -1,7 +1,8 @@
 """Rich renderables for matrices, shared by the command line and the Textual app (no Textual here).
 
-Colours: pictures (only -1/+1) as ink on paper; every other matrix on a diverging palette
-centred on 0 (purple for negative, orange for positive: the colour-blind-safe PuOr scheme).
+Colours: pictures as ink on paper (+1 ink, -1 paper; a fainter pixel, +0.5 or -0.5, in a grey
+between them); every other matrix on a diverging palette centred on 0 (purple for negative,
+orange for positive: the colour-blind-safe PuOr scheme).
 A whole matrix is one renderable: one ``Text`` with a line per row, never a widget per cell.
 """
 
@@ -109,6 +110,26 @@ def matrix_text(values, *, style: str | None = None, scale: float | None = None,
 
 
 PICTURE_MODES: tuple[str, ...] = ("blocks", "numbers", "both")
+# Halves and quarters fit a two-column cell as one character: +½ for +0.5.
+FRACTION_CHARS = {0.25: "¼", 0.5: "½", 0.75: "¾"}
+
+
+def pixel_number(v: float) -> str:
+    """A pixel's value in two columns: ``+1``, ``-1``, ``+½``, ``-½``, `` 0``, ``+¼``."""
+    if v == 1 or v == -1:
+        return "+1" if v > 0 else "-1"
+    part = FRACTION_CHARS.get(abs(float(v)))
+    if part is not None:
+        return ("+" if v > 0 else "-") + part
+    return f"{v:2.0f}"[-2:]
+
+
+def pixel_colour(v: float) -> str:
+    """Ink for +1 and more, paper for -1 and less, a grey in between (+0.5: dark, -0.5: light)."""
+    t = (max(-1.0, min(1.0, float(v))) + 1.0) / 2.0
+    paper = tuple(int(PAPER[i:i + 2], 16) for i in (1, 3, 5))
+    ink = tuple(int(INK[i:i + 2], 16) for i in (1, 3, 5))
+    return _hex(_mix(paper, ink, t))
 
 
 def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
@@ -120,11 +141,13 @@ def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
     Cells carry characters as well as colours, so the picture survives a monochrome terminal and
     plain-text export: ink ``██``, paper blank, the window ``▓▓`` (ink) / ``░░`` (paper),
     ``highlight`` cells (a cursor, a mismatch) ``mark`` on yellow, ``dim`` (padding) ``··``.
+    A fainter pixel (between -1 and +1, e.g. +0.5) is drawn in a grey between ink and paper:
+    faint ink ``▒▒``, faint paper blank on a light grey.
 
     ``numbers`` says how a pixel shows, as on the lecture's slides: ``blocks`` (ink and paper),
-    ``numbers`` (its value, ``+1`` or ``-1``, on paper) or ``both`` (the value on ink or paper);
-    with numbers, neighbouring cells alternate between two tints so that values stay apart, and
-    padding shows its own value (``-1``, `` 0``).
+    ``numbers`` (its value, ``+1`` or ``-1``, ``+½`` for +0.5, on paper) or ``both`` (the value
+    on ink or paper); with numbers, neighbouring cells alternate between two tints so that
+    values stay apart, and padding shows its own value (``-1``, `` 0``).
     """
     if numbers not in PICTURE_MODES:
         raise ValueError(f"unknown picture mode {numbers!r}; choose one of "
@@ -139,7 +162,8 @@ def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
             v = a[r, c]
             ink = bool(v > 0)
             cell = (r, c)
-            number = "+1" if v == 1 else ("-1" if v == -1 else f"{v:2.0f}"[-2:])
+            number = pixel_number(v)
+            full = v >= 1 or v <= -1          # a fainter pixel is drawn in a grey
             if cell in highlight:
                 label, style = mark, Style(color="#000000", bgcolor=HIGHLIGHT, bold=True)
             elif cell in dim:
@@ -161,12 +185,16 @@ def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
                     label, style = number, Style(color="#000000", bgcolor=_check(
                         OUTLINE_PAPER, "#7fd3ec", r, c), bold=True)
             elif numbers == "both" and ink:
-                label, style = number, Style(color=PAPER, bgcolor=_check(INK, "#3d3d3d", r, c),
-                                             bold=True)
+                grey = INK if full else pixel_colour(v)
+                label, style = number, Style(color=PAPER, bgcolor=_check(
+                    grey, "#3d3d3d" if full else _lighter(grey), r, c), bold=True)
             elif numbers != "blocks":
                 label = number
                 style = Style(color="#000000" if ink else "#6b6b6b",
                               bgcolor=_check(PAPER, "#e0dac8", r, c), bold=ink)
+            elif not full:
+                grey = pixel_colour(v)
+                label, style = ("▒▒" if ink else "  "), Style(color=grey, bgcolor=grey)
             else:
                 label = "██" if ink else "  "
                 style = Style(color=INK, bgcolor=INK) if ink else Style(color=PAPER, bgcolor=PAPER)
@@ -181,7 +209,13 @@ def _check(a: str, b: str, r: int, c: int) -> str:
     return a if (r + c) % 2 == 0 else b
 
 
-FILL_CHARS = frozenset("█▓░· ")    # a cell drawn with one of these is a block: zoomed, it fills
+def _lighter(colour: str) -> str:
+    """``colour`` (``#rrggbb``) a little lighter: the second tint of a checkerboard."""
+    rgb = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return _hex(_mix(rgb, (255, 255, 255), 0.12))
+
+
+FILL_CHARS = frozenset("█▓▒░· ")   # a cell drawn with one of these is a block: zoomed, it fills
 
 
 def zoom_text(grid: Text, shape: tuple[int, int], zoom: int) -> Text:

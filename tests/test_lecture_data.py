@@ -102,3 +102,45 @@ def test_python_dash_m_runs_the_cli():
     out = subprocess.run([sys.executable, "-m", "cnn_tui", "--version"], capture_output=True,
                          text=True, check=True)
     assert "0.1.0" in out.stdout
+
+
+# --- the pictures beyond the lecture test set: illumination and the envelope ------------------
+def test_the_lecture_test_set_stays_18_and_the_lesson_offers_more():
+    from cnn_tui.lecture.data import ALL_PICTURES, LIGHTING
+    from cnn_tui.lesson.workbench import PICTURES
+
+    assert len(VARIANTS) == 18
+    assert "x_faint" not in {v.name for v in VARIANTS}
+    assert "envelope" not in {v.name for v in VARIANTS}
+    for name in ("x_faint", "o_faint_ink", "envelope"):
+        assert name in IMAGES and name in PICTURES
+    assert [v.name for v in ALL_PICTURES] == list(PICTURES)
+    assert len(set(PICTURES)) == len(PICTURES) == 18 + len(LIGHTING) + 1
+    assert {v.kind for v in LIGHTING} == {"illumination"}
+
+
+def test_fainter_pictures_keep_their_values():
+    x, o = IMAGES["x"], IMAGES["o"]
+    # x_faint: the X with ink +0.5 and paper -0.5, pixel by pixel (written by hand)
+    for r in range(9):
+        for c in range(9):
+            assert IMAGES["x_faint"][r][c] == (0.5 if x[r][c] == 1 else -0.5)
+            assert IMAGES["o_faint_ink"][r][c] == (0.5 if o[r][c] == 1 else -1.0)
+
+
+def test_the_envelope_is_neither_letter_and_its_strokes_are_ink():
+    from cnn_tui.lecture.data import ENVELOPE, ENVELOPE_STROKES, VARIANT_BY_NAME
+
+    assert VARIANT_BY_NAME["envelope"] is ENVELOPE and ENVELOPE.label is None
+    img = IMAGES["envelope"]
+    assert img.shape == (9, 9) and set(np.unique(img)) == {-1, 1}
+    # the drawing, by hand: a frame on rows 1 and 7 and columns 1 and 7, and a flap from the
+    # top corners down to the middle pixel (4, 4)
+    ink = {(1, c) for c in range(1, 8)} | {(7, c) for c in range(1, 8)}
+    ink |= {(r, 1) for r in range(1, 8)} | {(r, 7) for r in range(1, 8)}
+    ink |= {(2, 2), (3, 3), (4, 4), (3, 5), (2, 6)}
+    assert {(r, c) for r in range(9) for c in range(9) if img[r][c] == 1} == ink
+    covered = {p for s in ENVELOPE_STROKES for p in s.cells}
+    assert covered == ink
+    assert {s.direction for s in ENVELOPE_STROKES} == {"horizontal", "vertical", "deg45",
+                                                      "deg135"}

@@ -2,6 +2,9 @@
 
 Pictures are 9x9 with +1 for ink and -1 for paper. They are drawn below as text (``#`` ink,
 ``.`` paper) so that a reader can see them; :func:`picture` turns a drawing into a matrix.
+The illumination pictures (:data:`LIGHTING`) are the X and the O at other contrasts: ink and
+paper take other values (+0.5, -0.5). The envelope (:data:`ENVELOPE`) is neither letter: it has
+a stroke in each of the four directions the edge kernels look for.
 """
 
 from __future__ import annotations
@@ -53,8 +56,9 @@ class Variant:
     """A trickier picture: what it is a picture of, how it differs, and a one-line description."""
 
     name: str
-    label: str      # "X" or "O": what a person sees
-    kind: str       # "canonical", "translation", "scaling", "rotation" or "weight"
+    label: str | None   # "X" or "O": what a person sees; None: neither letter (the envelope)
+    kind: str       # "canonical", "translation", "scaling", "rotation", "weight",
+    #                 "illumination" or "strokes"
     description: str
     image: np.ndarray
 
@@ -248,8 +252,56 @@ VARIANTS: tuple[Variant, ...] = (
 """),
 )
 
-IMAGES: dict[str, np.ndarray] = {v.name: v.image for v in VARIANTS}
-VARIANT_BY_NAME: dict[str, Variant] = {v.name: v for v in VARIANTS}
+# --- illumination: the same letters, fainter --------------------------------------------------
+# Not in VARIANTS: those 18 are the lecture test set that training reports on.
+LIGHTING: tuple[Variant, ...] = (
+    Variant("x_faint", "X", "illumination",
+            "the X at half contrast (ink +0.5, paper -0.5): every map value and both votes "
+            "halve; still an X", np.where(X > 0, 0.5, -0.5)),
+    Variant("o_faint_ink", "O", "illumination",
+            "the O in faint ink (+0.5) on full paper (-1): not a scaled copy; votes O 0.83, "
+            "X 0.47; still an O", np.where(O > 0, 0.5, -1.0)),
+)
+
+
+# --- a picture for the edge kernels: a stroke in each of their four directions ----------------
+@dataclass(frozen=True)
+class Stroke:
+    """A named straight stroke of a picture: its ink pixels and its direction (the name of the
+    edge kernel that looks for it)."""
+
+    name: str
+    direction: str
+    cells: tuple[tuple[int, int], ...]
+
+
+ENVELOPE = _v("envelope", None, "strokes",
+              "an envelope: horizontal top and bottom, vertical sides, a flap of two diagonals", """
+.........
+.#######.
+.##...##.
+.#.#.#.#.
+.#..#..#.
+.#.....#.
+.#.....#.
+.#######.
+.........
+""")
+# Its strokes, pixel by pixel (row, column from 0); corners belong to two strokes.
+ENVELOPE_STROKES: tuple[Stroke, ...] = (
+    Stroke("the top edge", "horizontal", tuple((1, c) for c in range(1, 8))),
+    Stroke("the bottom edge", "horizontal", tuple((7, c) for c in range(1, 8))),
+    Stroke("the left side", "vertical", tuple((r, 1) for r in range(1, 8))),
+    Stroke("the right side", "vertical", tuple((r, 7) for r in range(1, 8))),
+    Stroke("the flap's left slope", "deg135", ((1, 1), (2, 2), (3, 3), (4, 4))),
+    Stroke("the flap's right slope", "deg45", ((4, 4), (3, 5), (2, 6), (1, 7))),
+)
+STROKES: dict[str, tuple[Stroke, ...]] = {ENVELOPE.name: ENVELOPE_STROKES}
+
+# Every picture the lesson offers: the lecture test set, the illumination pair, the envelope.
+ALL_PICTURES: tuple[Variant, ...] = VARIANTS + LIGHTING + (ENVELOPE,)
+IMAGES: dict[str, np.ndarray] = {v.name: v.image for v in ALL_PICTURES}
+VARIANT_BY_NAME: dict[str, Variant] = {v.name: v for v in ALL_PICTURES}
 
 # --- features --------------------------------------------------------------------------------
 FEATURES: dict[str, np.ndarray] = {

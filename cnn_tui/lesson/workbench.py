@@ -15,10 +15,11 @@ from typing import TypeVar
 import numpy as np
 
 from cnn_tui import engine
-from cnn_tui.lecture.data import FEATURE_TITLES, FEATURES, IMAGES, VARIANT_BY_NAME, VARIANTS
+from cnn_tui.lecture.data import ALL_PICTURES, FEATURE_TITLES, FEATURES, IMAGES, VARIANT_BY_NAME
 from cnn_tui.lecture.network import lecture_pipeline
 
-PICTURES: tuple[str, ...] = tuple(v.name for v in VARIANTS)
+# Every picture ``i`` steps through: the lecture's 18, the fainter pair, the envelope.
+PICTURES: tuple[str, ...] = tuple(v.name for v in ALL_PICTURES)
 FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
 STYLES: tuple[str, ...] = ("lecture", "fraction")
 # How pictures show their pixels: ink and paper, the values +1/-1 as on the slides, or both.
@@ -38,6 +39,15 @@ def cycle(items: Sequence[T], current: T, step: int = 1) -> T:
     return items[(i + step) % len(items)]
 
 
+def as_picture(values) -> np.ndarray:
+    """A copy of a picture that keeps its values: int8 when every value is a whole number
+    (the +1/-1 pictures), float otherwise (the fainter pictures' +0.5 and -0.5)."""
+    a = np.array(values, dtype=float)
+    if a.size and np.all(a == np.round(a)) and np.all(np.abs(a) <= 127):
+        return a.astype(np.int8)
+    return a
+
+
 def window_cells(trace) -> list[tuple[int, int]]:
     """Input coordinates of every cell of a window trace (cells in the padding included)."""
     coords = trace.input_coords.reshape(-1, 2)
@@ -48,11 +58,19 @@ class Workbench:
     """The shared state of the lesson and the engine results derived from it.
 
     ``revision`` grows with every change; derived values are memoised until the next change.
+
+    The picture (``picture``, its name, and ``image``, its pixels) is shared by every chapter,
+    except a chapter that keeps a picture of its own (:meth:`keep_own_picture`): while the
+    workbench's ``chapter`` (set by :class:`~cnn_tui.lesson.model.LessonModel` to the open
+    chapter) is that chapter, ``picture``, ``image`` and every pick or drawing are its own.
     """
 
     def __init__(self, picture: str = "x", feature: str = "diag", style: str = "lecture",
                  image=None, editing: bool = False, cursor: tuple[int, int] = (4, 4)) -> None:
-        self.picture = picture
+        # owner (a chapter id) -> its own picture {"picture": name, "image": pixels, "first":
+        # the name it starts on}; the shared picture lives in ``_shared``.
+        self._shared: dict = {"picture": picture, "image": None}
+        self._own: dict[str, dict] = {}
         self.feature = feature
         self.style = style
         self.numbers = "blocks"
@@ -69,7 +87,7 @@ class Workbench:
         if image is None:
             self.set_picture(picture)
         else:
-            self.image = np.array(image, dtype=np.int8)
+            self.image = as_picture(image)
         if feature not in FEATURES:
             raise ModelError(f"unknown feature {feature!r}; choose one of "
                              f"{', '.join(FEATURE_NAMES)}")
@@ -83,8 +101,12 @@ class Workbench:
     _changed = changed
 
     def memo(self, key, fn: Callable[[], T]) -> T:
-        """``fn()``, computed once per revision for each ``key``."""
+        """``fn()``, computed once per revision for each ``key`` (and each picture: a chapter
+        with a picture of its own keeps its values apart)."""
         c = self._cache
+        if self._own:
+            owner = self.__dict__.get("chapter")
+            key = (owner if owner in self._own else None, key)
         if key not in c:
             c[key] = fn()
         return c[key]
@@ -97,11 +119,59 @@ class Workbench:
         self.network_version += 1
 
     # ------------------------------------------------------------------ picture, feature, style
+    @property
+    def _slot(self) -> dict:
+        """Where the picture shown now lives: the open chapter's own, or the shared one."""
+        own = self._own
+        return own.get(self.__dict__.get("chapter"), self._shared) if own else self._shared
+
+    @property
+    def picture(self) -> str:
+        """The picture's name (``custom`` once drawn on)."""
+        return self._slot["picture"]
+
+    @picture.setter
+    def picture(self, name: str) -> None:
+        self._slot["picture"] = name
+
+    @property
+    def image(self) -> np.ndarray:
+        """The picture's pixels: +1 ink, -1 paper (+0.5/-0.5 in the fainter pictures)."""
+        return self._slot["image"]
+
+    @image.setter
+    def image(self, values) -> None:
+        self._slot["image"] = values
+
+    def keep_own_picture(self, owner: str, name: str) -> None:
+        """Let chapter ``owner`` keep a picture of its own, starting on ``name``: while it is
+        open, picking and drawing change that picture and leave the shared one as it is.
+        Asking again keeps the picture it has (see :meth:`reset_own_picture`)."""
+        if name not in IMAGES:
+            raise ModelError(f"unknown picture {name!r}; choose one of {', '.join(PICTURES)}")
+        if owner not in self._own:
+            self._own[owner] = {"picture": name, "image": as_picture(IMAGES[name]),
+                                "first": name}
+            self.changed()
+
+    def own_picture(self, owner: str) -> tuple[str, np.ndarray] | None:
+        """``(name, pixels)`` of chapter ``owner``'s own picture, or None when it has none."""
+        slot = self._own.get(owner)
+        return None if slot is None else (slot["picture"], slot["image"])
+
+    def reset_own_picture(self, owner: str) -> None:
+        """Chapter ``owner``'s own picture goes back to the one it started on."""
+        slot = self._own.get(owner)
+        if slot is not None:
+            slot["picture"] = slot["first"]
+            slot["image"] = as_picture(IMAGES[slot["first"]])
+            self.changed()
+
     def set_picture(self, name: str) -> None:
         if name not in IMAGES:
             raise ModelError(f"unknown picture {name!r}; choose one of {', '.join(PICTURES)}")
         self.picture = name
-        self.image = np.array(IMAGES[name], dtype=np.int8)
+        self.image = as_picture(IMAGES[name])
         self.changed()
 
     def next_picture(self, step: int = 1) -> None:
@@ -126,7 +196,8 @@ class Workbench:
 
     @property
     def picture_label(self) -> str | None:
-        """What a person sees in the picture ("X" or "O"); None for a drawing."""
+        """What a person sees in the picture ("X" or "O"); None for a drawing or a picture of
+        neither letter (the envelope)."""
         v = VARIANT_BY_NAME.get(self.picture)
         return v.label if v is not None else None
 
@@ -203,7 +274,9 @@ class Workbench:
 
     @staticmethod
     def agreement(trace: engine.WindowTrace) -> tuple[int, int]:
-        """``(agree, disagree)``: pixels under the window whose product is +1 / -1."""
+        """``(agree, disagree)``: pixels under the window whose product is positive / negative
+        (+1 / -1 with the lecture's pictures; +0.5 / -0.5 in a fainter one): pixels on the
+        same side (ink or paper) as the feature's, and on the other side."""
         return int(np.sum(trace.products > 0)), int(np.sum(trace.products < 0))
 
     @staticmethod

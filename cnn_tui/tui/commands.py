@@ -8,7 +8,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from cnn_tui.lecture.data import VARIANTS
+from cnn_tui.lecture.data import ALL_PICTURES
 from cnn_tui.lesson.chapters import chapter_classes
 from cnn_tui.lesson.workbench import Workbench
 
@@ -22,7 +22,7 @@ class LessonCommands(Provider):
             yield (f"Chapter {i}: {ch.title}", partial(app.goto_chapter, ch.id),
                    f"jump to the {ch.id} chapter")
         yield ("Open the quiz", app.open_quiz, "convolutions by hand, graded")
-        for v in VARIANTS:
+        for v in ALL_PICTURES:
             yield (f"Picture: {v.name}", partial(app.set_picture, v.name), v.description)
         features = Workbench.feature_titles()
         for ch in chapter_classes():

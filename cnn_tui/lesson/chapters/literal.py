@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnn_tui import engine
 from cnn_tui.lesson.chapters.base import EDIT, PICK_KEYS, PICTURE
 from cnn_tui.lesson.chapters.base import Chapter as Base
 from cnn_tui.lecture.data import VARIANT_BY_NAME
-from cnn_tui.lesson.workbench import PICTURES, cycle
+from cnn_tui.lesson.workbench import CUSTOM, PICTURES, cycle
+
+# The comparison pictures: every picture of a letter (the envelope is neither).
+COMPARE_PICTURES: tuple[str, ...] = tuple(n for n in PICTURES
+                                          if VARIANT_BY_NAME[n].label is not None)
 
 
 class Chapter(Base):
     id = "literal"
     title = "Computers are literal"
-    text = ("A person sees the same X even when it moves, turns, shrinks or gets bolder. A program "
-            "that compares the two pictures cell by cell only counts agreeing pixels, and a small "
-            "shift is enough to make many of them disagree.")
+    text = ("A person sees the same X even when it moves, turns, shrinks, gets bolder or fainter. "
+            "A program that compares the two pictures cell by cell only counts equal pixels, and "
+            "a small shift is enough to make many of them disagree.")
     more = ("Left: your picture. Right: a trickier version of it. The middle grid marks every "
-            "pixel where the two disagree. The score is the share of pixels that agree; a "
-            "one-pixel shift already costs a lot. This is why we will compare small pieces "
-            "instead of whole pictures.")
+            "pixel where the two disagree (their values differ). The score is the share of "
+            "pixels that agree; a one-pixel shift already costs a lot, and a fainter copy "
+            "(ink +0.5 instead of +1) disagrees everywhere although its ink and paper sit in the "
+            "same places. This is why we will compare small pieces instead of whole pictures.")
     keys = (("right/left", "next/previous comparison picture"),) + PICK_KEYS
     offers = frozenset({EDIT, PICTURE})
     settings = ("compare",)
@@ -30,7 +34,7 @@ class Chapter(Base):
         self.compare = "x_right"
 
     def cycle(self, step: int) -> bool:
-        self.compare = cycle(PICTURES, self.compare, step)
+        self.compare = cycle(COMPARE_PICTURES, self.compare, step)
         self.changed()
         return True
 
@@ -43,19 +47,17 @@ class Chapter(Base):
         return self.compare_variant.image
 
     @property
-    def compare_label(self) -> str:
+    def compare_label(self) -> str | None:
         return self.compare_variant.label
 
     @property
-    def compare_trace(self) -> engine.WindowTrace:
-        """The two whole pictures multiplied pixel by pixel: one window as large as the picture."""
-        return self.memo(("compare", self.compare), lambda: engine.conv_trace(
-            self.bench.image, self.compare_image, (0, 0), mode="mean"))
-
-    @property
     def mismatches(self) -> list[tuple[int, int]]:
-        p = self.compare_trace.products
-        return [(int(r), int(c)) for r, c in zip(*np.nonzero(p < 0))]
+        """The pixels whose values differ between the two pictures (a literal comparison:
+        +0.5 is not +1)."""
+        def find():
+            differ = np.asarray(self.bench.image) != np.asarray(self.compare_image)
+            return [(int(r), int(c)) for r, c in zip(*np.nonzero(differ))]
+        return self.memo(("mismatches", self.compare), find)
 
     @property
     def pixel_count(self) -> int:
@@ -63,13 +65,20 @@ class Chapter(Base):
 
     @property
     def agree_count(self) -> int:
-        """Pixels where the two pictures agree (their product is +1)."""
-        return int(np.sum(self.compare_trace.products > 0))
+        """Pixels where the two pictures agree (the same value)."""
+        return self.pixel_count - len(self.mismatches)
 
     @property
     def match_share(self) -> float:
-        """Share of agreeing pixels: the mean product is (agree - disagree) / n."""
-        return (1.0 + self.compare_trace.value) / 2.0
+        """Share of agreeing pixels."""
+        return self.agree_count / self.pixel_count
+
+    @property
+    def only_values_differ(self) -> bool:
+        """True when every pixel that differs is ink (or paper) in both pictures: only how
+        strong the ink or paper is differs (a fainter copy)."""
+        a, b = np.asarray(self.bench.image), np.asarray(self.compare_image)
+        return bool(self.mismatches) and bool(np.all((a > 0) == (b > 0)))
 
     @property
     def verdict_sentence(self) -> str:
@@ -78,10 +87,13 @@ class Chapter(Base):
         if disagree == 0:
             return "The pictures are identical."
         head = f"{disagree} pixel{'s' if disagree != 1 else ''} (yellow) disagree. "
+        if self.only_values_differ:
+            head += "Ink and paper sit in the same places; only their strength differs. "
         mine, other = self.bench.picture_label, self.compare_label
-        if mine is None:
-            return head + ("A pixel-by-pixel check counts matching pixels; it cannot tell which "
-                           "letter your drawing shows.")
+        if mine is None or other is None:
+            what = ("which letter your drawing shows" if self.bench.picture == CUSTOM
+                    else "what this picture shows")
+            return head + f"A pixel-by-pixel check counts matching pixels; it cannot tell {what}."
         if mine == other:
             return head + f"A person sees {mine} in both; a pixel-by-pixel check does not."
         return head + (f"A person sees {_a(mine)} and {_a(other)}, yet {self.agree_count} pixels "

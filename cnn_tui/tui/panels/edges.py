@@ -1,12 +1,15 @@
-"""Panel of the "edges" chapter: an edge kernel, its sum map, and all four maps side by side."""
+"""Panel of the "edges" chapter: the picture, an edge kernel, its sum map, where it answers most,
+and all four maps side by side."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.containers import Horizontal
+from textual.widgets import Static
 
-from cnn_tui.lesson.chapters.edges import EDGE_NAMES, Chapter
-from cnn_tui.tui.panels.base import ChapterPanel, choice_caption, picture_view_text
-from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, values_text
+from cnn_tui.lesson.chapters.edges import EDGE_NAMES, EDGE_SYMBOLS, Chapter
+from cnn_tui.tui.panels.base import ChapterPanel, choice_caption, picture_view_text, update
+from cnn_tui.tui.widgets.matrix import MatrixView, half_block_text, heat_text, values_text
 
 
 class EdgesPanel(ChapterPanel):
@@ -17,28 +20,41 @@ class EdgesPanel(ChapterPanel):
             yield MatrixView(id="image", clickable=True)
             yield MatrixView(id="kernel")
             yield MatrixView(id="map")
+        yield Static(id="peak", classes="note")
         with Horizontal():
             for name in EDGE_NAMES:
                 yield MatrixView(id=f"t-{name}")
 
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench
-        self.query_one("#image", MatrixView).show(bench.picture_caption,
-                                                  picture_view_text(chapter), bench.image.shape)
+        peaks = chapter.edge_peak_pixels()
+        self.query_one("#image", MatrixView).show(
+            bench.picture_caption, picture_view_text(chapter, outline=peaks), bench.image.shape)
         k = chapter.edge_kernel
         self.query_one("#kernel", MatrixView).show(chapter.edge,
                                                    values_text(k, "number", scale=2), k.shape, 4)
         m = chapter.edge_map()
         scale = chapter.edge_scale
+        _, cells = chapter.edge_peak()
         self.query_one("#map", MatrixView).show(
-            f"sum map: {chapter.edge_title}", values_text(m, "number", scale=scale), m.shape)
+            f"sum map: {chapter.edge_title}",
+            values_text(m, "number", scale=scale, highlight=cells), m.shape)
+        t = Text()
+        t.append(chapter.edge_peak_sentence(), style="bold")
+        t.append(" Outlined on the picture, yellow on the map.", style="dim")
+        update(self.query_one("#peak", Static), t)
+        # The four maps as colour: square half-block cells at zoom 1, two columns a cell when
+        # the screen is larger.
+        small = self.zoom <= 1
         for name in EDGE_NAMES:
             mm = chapter.edge_map(name)
-            self.query_one(f"#t-{name}", MatrixView).show(
-                choice_caption(name, name == chapter.edge), heat_text(mm, scale=scale), mm.shape)
+            caption = choice_caption(f"{name} {EDGE_SYMBOLS[name]}", name == chapter.edge)
+            grid = half_block_text(mm, scale) if small else heat_text(mm, scale=scale)
+            self.query_one(f"#t-{name}", MatrixView).show(caption, grid, mm.shape)
 
     def status(self, chapter):
-        return "f or right/left: next edge kernel · orange: strong answer, purple: opposite"
+        return ("f or right/left: next kernel · i/e: this chapter's picture · r: the "
+                "envelope")
 
 
 PANEL = EdgesPanel

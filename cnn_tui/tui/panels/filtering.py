@@ -52,7 +52,11 @@ class FilteringPanel(ChapterPanel):
             w.append("Line up: the feature sits on the nine pixels outlined on the left.")
         if stage >= 1:
             agree, disagree = bench.agreement(tr)
-            w.append(f"Multiply: {agree} pixels agree (+1), {disagree} disagree (-1).\n")
+            if all(abs(float(v)) == 1 for v in tr.products.ravel()):
+                w.append(f"Multiply: {agree} pixels agree (+1), {disagree} disagree (-1).\n")
+            else:   # a fainter picture: the products are weaker than ±1
+                w.append(f"Multiply: {agree} products are positive (pixel and feature agree), "
+                         f"{disagree} negative.\n")
         if stage >= 2:
             w.append(f"Add: {chapter.sum_terms} = {format_number(tr.total)}\n")
         if stage >= 3:

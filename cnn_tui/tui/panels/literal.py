@@ -28,20 +28,20 @@ class LiteralPanel(ChapterPanel):
         bench = chapter.bench
         shape = bench.image.shape
         v = chapter.compare_variant
-        # The compared picture's description: on two lines when one does not fit beside the
-        # other two pictures (then the other captions take two lines too, so the grids align).
+        # The compared picture's description: on up to three lines when one does not fit
+        # beside the other two pictures (then the other captions take as many lines, so the
+        # grids align).
         grid = 2 * shape[1] * self.zoom
         room = max(grid, width - 2 * (grid + 1) - 2)
-        lines = textwrap.wrap(f"{v.name}: {v.description}", room)
-        two = len(lines) > 1
-        pad = "\n" if two else ""
+        lines = textwrap.wrap(f"{v.name}: {v.description}", room)[:3]
+        pad = "\n" * (len(lines) - 1)
         self.query_one("#image", MatrixView).show(
             Text(bench.picture_caption + pad, style="bold"), picture_view_text(chapter), shape)
         bad = chapter.mismatches
         diff = picture_text(-np.ones(shape), highlight=bad, mark="!!")  # mismatches marked !!
         self.query_one("#diff", MatrixView).show(Text("disagree" + pad, style="bold"), diff,
                                                  shape)
-        caption = Text("\n".join(lines[:2]))
+        caption = Text("\n".join(lines))
         caption.stylize("bold", 0, len(v.name))
         self.query_one("#other", MatrixView).show(
             caption, picture_text(chapter.compare_image, numbers=bench.numbers), shape)
