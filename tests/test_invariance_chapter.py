@@ -205,3 +205,18 @@ def test_the_map_follows_the_learners_drawing():
     assert m.moved_image[4, 1] == 1 and m.moved_name is None
     mv = m.current.map_move
     assert mv.equal == mv.shared == 42
+
+
+def test_a_fainter_picture_is_moved_on_its_own_fainter_paper():
+    # x_faint is the X at half strength (ink +0.5, paper -0.5): the strip a move uncovers is
+    # its own paper, so the moved copy is exactly the faint X moved, and every count is the
+    # full-strength X's (all values halve; equal stays equal)
+    faint = [[v / 2 for v in row] for row in X]
+    for shift, (dr, dc) in MOVES.items():
+        m = model("x_faint", shift)
+        moved = [[v / 2 for v in row] for row in move_ref(X, dr, dc)]
+        assert m.moved_image.tolist() == moved
+        count, _, _ = pooled_equal_ref(X, shift, "diag")
+        assert m.pooled_equal == count
+        assert m.map_move.equal == m.map_move.shared == 42
+    assert model("x_faint").image.tolist() == faint

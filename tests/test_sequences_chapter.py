@@ -243,8 +243,8 @@ def test_jumps_take_one_or_three_numbers():
     m.submit_prompt("1,1,2")
     assert m.seq_part == "3-D" and m.vol_cell == (1, 1, 2)
     assert m.vol_trace.total == 27
-    for bad in ("1,2", "1 2 3 4"):
-        with pytest.raises(ModelError, match="one number"):
+    for bad in ("1,2", "1 2 3 4", "abc"):
+        with pytest.raises(ModelError, match=r"a 1-D cell \(e\.g\. 2\) or a 3-D cell t,r,c"):
             m.submit_prompt(bad)
     with pytest.raises(ModelError, match="outside the 1-D output"):
         m.submit_prompt("15")

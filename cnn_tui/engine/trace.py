@@ -63,6 +63,12 @@ class WindowTrace:
         """Coordinates of each cell in the unpadded input (may be negative or past the end)."""
         return self.coords - np.array(self.pad_before)
 
+    def partial_sums(self, axis: int) -> np.ndarray:
+        """The products added up over every axis but ``axis``: one sum per channel, per frame
+        or per column of the window (together they add up to ``total``)."""
+        p = np.asarray(self.products)
+        return p.sum(axis=tuple(a for a in range(p.ndim) if a != axis % p.ndim))
+
     def terms(self, fmt: Callable[[float], str] = format_number) -> list[str]:
         """``["0×0", "1×1", ...]`` in row-major order."""
         return [f"{_operand(a, fmt)}×{_operand(b, fmt)}"

@@ -185,3 +185,19 @@ def test_format_number_and_value():
 def test_matrix_style():
     assert matrix_style([[19, 25], [37, 43]]) == "number"
     assert matrix_style([[5 / 9, 1]]) == "lecture"
+
+
+def test_partial_sums_add_the_products_per_channel_frame_or_column():
+    # a 2-channel 1-D window: channel 0 = 1 2 3, channel 1 = 4 5 6, kernel all ones but one -1
+    x = np.array([[1, 2, 3, 9], [4, 5, 6, 9]])
+    k = np.array([[1, 1, 1], [1, -1, 1]])
+    tr = conv_trace(x, k, (0,), channels=True)
+    # by hand: products 1 2 3 / 4 -5 6
+    assert tr.partial_sums(0).tolist() == [6, 5]          # per channel: 1+2+3, 4-5+6
+    assert tr.partial_sums(1).tolist() == [5, -3, 9]      # per column: 1+4, 2-5, 3+6
+    assert tr.partial_sums(-1).tolist() == [5, -3, 9]
+    # a 2x2x2 volume window: per frame
+    v = np.arange(8).reshape(2, 2, 2)
+    tr3 = conv_trace(v, np.ones((2, 2, 2)), (0, 0, 0))
+    assert tr3.partial_sums(0).tolist() == [0 + 1 + 2 + 3, 4 + 5 + 6 + 7]
+    assert tr3.total == 28

@@ -40,11 +40,11 @@ def test_script_with_expect_snapshot_and_svg(tmp_path, capsys):
         "snapshot\n"
         f"svg {svg}\n"
         "press n\n"
-        "expect Sequences and volumes\n")
+        "expect Padding and stride\n")
     code, out, err = run(capsys, script=str(script))
     assert code == 0, out + err
     assert out.count("Convolution: slide the window") == 1     # the snapshot
-    assert "Sequences and volumes" in out                      # the final screen
+    assert "Padding and stride" in out                         # the final screen
     assert svg.read_text().startswith("<svg")
 
 

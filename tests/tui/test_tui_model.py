@@ -40,8 +40,8 @@ def loop_conv_mean(img, k, stride=1, pad=0, pad_value=0.0):
 
 
 def test_chapters_in_lecture_order():
-    assert CHAPTER_IDS == ("literal", "features", "filtering", "convolution", "sequences",
-                           "padding", "edges", "relu", "pooling", "invariance", "stacking",
+    assert CHAPTER_IDS == ("literal", "features", "filtering", "convolution", "padding",
+                           "sequences", "edges", "relu", "pooling", "invariance", "stacking",
                            "votes", "params", "implement", "train")
 
 

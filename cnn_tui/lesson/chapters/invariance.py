@@ -46,6 +46,13 @@ def shifted(image, dr: int, dc: int, paper: float = PAPER) -> np.ndarray:
     return out
 
 
+def paper_value(image) -> float:
+    """The picture's paper: its lowest value when that is below zero (-0.5 in a fainter
+    picture), else the lesson's -1. The strip a move uncovers is filled with it."""
+    low = float(np.min(image)) if np.size(image) else PAPER
+    return low if low < 0 else float(PAPER)
+
+
 def overlap(shape: tuple[int, int], dr: int, dc: int) -> tuple[tuple[slice, slice],
                                                                 tuple[slice, slice]]:
     """``(before, after)``: the cells of a map of ``shape`` and, moved by ``(dr, dc)``, where
@@ -79,7 +86,8 @@ class Chapter(Base):
             "direction). Below: what the filter and the 2x2 max pool make of each.")
     more = ("A filter is applied at every position, so a stroke that moves gives the same answers "
             "in a moved place: the moved picture's feature map holds the original values one "
-            "cell over (global translation invariance, or rather the map follows the picture). "
+            "cell over (what the lecture calls global translation invariance; strictly, the map is "
+            "equivariant: it moves with the picture). "
             "Pooling then keeps only the strongest answer of each 2x2 block and forgets where in "
             "the block it was. When a stroke moves inside its block, the pooled value does not "
             "change (local invariance). When the move carries it across a block border, it "
@@ -130,7 +138,8 @@ class Chapter(Base):
     @property
     def moved_image(self) -> np.ndarray:
         dr, dc = self.shift_step
-        return self.memo(("moved", self.shift), lambda: shifted(self.bench.image, dr, dc))
+        return self.memo(("moved", self.shift),
+                         lambda: shifted(self.bench.image, dr, dc, paper_value(self.bench.image)))
 
     @property
     def moved_name(self) -> str | None:

@@ -27,6 +27,10 @@ SEQ_KERNELS_3D: tuple[str, ...] = tuple(KERNELS_3D)
 ONE_D, THREE_D = "1-D", "3-D"
 
 
+# What g takes, in one line that fits beside the prompt at 80 columns.
+JUMP_HELP = "type a 1-D cell (e.g. 2) or a 3-D cell t,r,c (e.g. 0,1,1)"
+
+
 class Chapter(Base):
     id = "sequences"
     title = "Sequences and volumes"
@@ -109,25 +113,26 @@ class Chapter(Base):
         if len(cell) == 1:
             (i,) = cell
             if not 0 <= i < self.seq_cells:
-                raise ModelError(f"{i} is outside the 1-D output: its cells count from 0 to "
+                raise ModelError(f"{i} is outside the 1-D output: cells 0 to "
                                  f"{self.seq_cells - 1}")
             self.position = i + 1
         elif len(cell) == 3:
             shape = self.vol_shape
             if not all(0 <= v < n for v, n in zip(cell, shape)):
                 t, r, c = (n - 1 for n in shape)
-                raise ModelError(f"{','.join(map(str, cell))} is outside the 3-D output: time "
-                                 f"counts from 0 to {t}, rows from 0 to {r}, columns from 0 to {c}")
+                raise ModelError(f"{','.join(map(str, cell))} is outside the 3-D output: "
+                                 f"time 0-{t}, row 0-{r}, column 0-{c}")
             self.position = self.seq_cells + 1 + int(np.ravel_multi_index(cell, shape))
         else:
-            raise ModelError("type one number for a 1-D output cell (e.g. 2) or three for a 3-D "
-                             "one (e.g. 0,1,1)")
+            raise ModelError(JUMP_HELP)
 
     def submit_prompt(self, text: str) -> None:
-        numbers = whole_numbers(text)
+        try:
+            numbers = whole_numbers(text)
+        except ModelError:
+            numbers = []
         if len(numbers) not in (1, 3):
-            raise ModelError(f"could not read {text!r}: type one number for a 1-D output cell "
-                             "(e.g. 2) or three for a 3-D one (e.g. 0,1,1)")
+            raise ModelError(f"could not read {text[:20]!r}: {JUMP_HELP}")
         self.jump_to(tuple(numbers))
 
     # ------------------------------------------------------------------ 1-D settings
@@ -239,7 +244,7 @@ class Chapter(Base):
     def seq_column_sums(self) -> list[float]:
         """Per window position, the products summed over the four base rows: 1 where the window's
         base is the motif's, else 0."""
-        return [float(v) for v in self.seq_trace.products.sum(axis=0)]
+        return [float(v) for v in self.seq_trace.partial_sums(1)]
 
     @property
     def seq_output_columns(self) -> list[int]:
@@ -252,8 +257,14 @@ class Chapter(Base):
             DNA_ONE_HOT[None], MOTIF_KERNEL[None], stride=stride,
             padding=self.seq_padding)[0, 0])
 
+    @property
+    def seq_perfect(self) -> float:
+        """The answer of a window that holds exactly the motif: the kernel laid on itself."""
+        k = self.seq_kernel
+        return self.memo(("perfect1",), lambda: float(engine.conv(k[None], k[None]).ravel()[0]))
+
     def _peaks(self, out: np.ndarray) -> list[int]:
-        full = float(self.seq_kernel.sum())
+        full = self.seq_perfect
         return [i for i, v in enumerate(out) if v == full]
 
     @property
@@ -358,7 +369,7 @@ class Chapter(Base):
     @property
     def vol_slice_sums(self) -> list[float]:
         """Per frame of the window, the sum of its nine products."""
-        return [float(s.sum()) for s in self.vol_trace.products]
+        return [float(v) for v in self.vol_trace.partial_sums(0)]
 
     @property
     def vol_best(self) -> dict[str, float]:
@@ -372,5 +383,8 @@ class Chapter(Base):
 
     @property
     def vol_perfect(self) -> int:
-        """The value of a perfect match: every one of the kernel's ±1 pixels agrees."""
-        return int(np.abs(self.vol_kernel).sum())
+        """The value of a perfect match (every one of the kernel's ±1 pixels agrees): the
+        kernel laid on itself."""
+        k = self.vol_kernel
+        return self.memo(("perfect3", self.seq_kernel3),
+                         lambda: int(round(float(engine.conv_single(k, k).ravel()[0]))))

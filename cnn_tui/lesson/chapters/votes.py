@@ -131,7 +131,7 @@ class Chapter(Base):
     id = "votes"
     title = "Fully connected votes"
     text = ("Every one of the 12 values is linked to each answer by a weight, strong or weak. "
-            "Here an answer simply averages its strong values; w shows the weights as a "
+            "By default an answer simply averages its strong values; w shows the weights as a "
             "matrix and their weighted sums. The highest vote wins.")
     more = ("The 12 values are numbered #1 to #12 (#1-#4 from the diag map, #5-#8 from x, "
             "#9-#12 from anti). Filled squares are the strong connections: X listens to "

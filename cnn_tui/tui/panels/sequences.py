@@ -132,7 +132,7 @@ class SequencesPanel(ChapterPanel):
         self.query_one("#output1", MatrixView).show(
             f"output: {filled} of {ch.seq_cells} filled (matching bases per window)",
             output_row_text(ch.seq_shown, ch.seq_output_columns, n, current,
-                            float(k.sum())), (1, n + 1))
+                            ch.seq_perfect), (1, n + 1))
         t = Text()
         if not filled:
             t.append("Press right to lay the kernel on the first window; space plays the "
@@ -152,12 +152,16 @@ class SequencesPanel(ChapterPanel):
             t.append("\n")
             if peaks:
                 cells = " and ".join(str(i) for i in peaks)
-                t.append(f"The whole motif ({format_number(float(k.sum()))} of "
+                t.append(f"The whole motif ({format_number(ch.seq_perfect)} of "
                          f"{k.shape[1]}) sits at output cell{'s' if len(peaks) > 1 else ''} "
                          f"{cells}. ")
             if skipped:
-                t.append(f"Stride {S} jumps over {skipped} of the {ch.seq_motif_count} places "
-                         f"where the whole {ch.seq_motif} sits. ")
+                total = ch.seq_motif_count
+                share = ("both" if skipped == total == 2 else "the" if total == 1
+                         else f"{skipped} of the {total}")
+                places = "place" if total == 1 else "places"
+                t.append(f"Stride {S} jumps over {share} {places} where the whole "
+                         f"{ch.seq_motif} sits. ")
             t.append("v: the same sum in 3-D.")
         update(self.query_one("#working1", Static), t)
 
@@ -216,7 +220,12 @@ class SequencesPanel(ChapterPanel):
         w.append(f"\nOn this clip the kernel for an {KERNEL_3D_TITLES[ch.seq_kernel3]} reaches "
                  f"{format_number(best[ch.seq_kernel3])} at most, the one for an "
                  f"{KERNEL_3D_TITLES[other]} (m) {format_number(best[other])}: a 3-D kernel "
-                 "answers most where the X moves the way it expects.")
+                 "answers most where the X moves the way it expects")
+        peaks = ch.vol_peaks
+        if ch.seq_kernel3 == "moving" and peaks:
+            cells = " and ".join(",".join(map(str, p)) for p in peaks[:3])
+            w.append(f": here at {cells} (time,row,col)")
+        w.append(".")
         update(self.query_one("#working3", Static), w)
 
     def status(self, chapter: Chapter) -> str:
