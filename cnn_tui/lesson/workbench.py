@@ -226,7 +226,10 @@ class Workbench:
         if not (0 <= r < rows and 0 <= c < cols):
             raise ModelError(f"pixel {r},{c} is outside the {rows}x{cols} picture")
         img = self.image.copy()
-        img[r, c] = -img[r, c]
+        # ink becomes this picture's paper and paper its ink (a fainter picture stays faint)
+        ink = float(img.max()) if img.max() > 0 else 1.0
+        paper = float(img.min()) if img.min() < 0 else -1.0
+        img[r, c] = paper if img[r, c] > 0 else ink
         self.image = img
         self.picture = CUSTOM
         self.cursor = (r, c)

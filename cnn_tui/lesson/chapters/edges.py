@@ -91,11 +91,17 @@ class Chapter(Base):
     def edge_title(self) -> str:
         return EDGE_TITLES[self.edge]
 
+    @property
+    def edge_picture(self) -> tuple[str, np.ndarray]:
+        """``(name, pixels)`` of this chapter's own picture, whichever chapter is open."""
+        own = self.bench.own_picture(self.id)
+        return own if own is not None else (self.bench.picture, self.bench.image)
+
     def edge_map(self, name: str | None = None) -> np.ndarray:
         """The picture convolved (summed, not divided) with an edge kernel."""
         name = name or self.edge
         return self.memo(("map", name), lambda: engine.conv_single(
-            self.bench.image, EDGE_KERNELS[name]))
+            self.edge_picture[1], EDGE_KERNELS[name]))
 
     @property
     def edge_scale(self) -> float:
@@ -106,7 +112,7 @@ class Chapter(Base):
     @property
     def edge_strokes(self) -> tuple[Stroke, ...]:
         """The named strokes of the picture shown (the envelope's; none for a drawing)."""
-        return STROKES.get(self.bench.picture, ())
+        return STROKES.get(self.edge_picture[0], ())
 
     def edge_peak(self, name: str | None = None) -> tuple[float, list[tuple[int, int]]]:
         """``(value, cells)``: the kernel's strongest answer and the map cells that give it."""

@@ -23,8 +23,8 @@ class Chapter(Base):
     more = ("Left: your picture. Right: a trickier version of it. The middle grid marks every "
             "pixel where the two disagree (their values differ). The score is the share of "
             "pixels that agree; a one-pixel shift already costs a lot, and a fainter copy "
-            "(ink +0.5 instead of +1) disagrees everywhere although its ink and paper sit in the "
-            "same places. This is why we will compare small pieces instead of whole pictures.")
+            "(x_faint: ink +0.5 and paper -0.5 instead of +1 and -1) disagrees on every pixel "
+            "although its ink and paper sit in the same places. This is why we will compare small pieces instead of whole pictures.")
     keys = (("right/left", "next/previous comparison picture"),) + PICK_KEYS
     offers = frozenset({EDIT, PICTURE})
     settings = ("compare",)
@@ -96,6 +96,11 @@ class Chapter(Base):
             return head + f"A pixel-by-pixel check counts matching pixels; it cannot tell {what}."
         if mine == other:
             return head + f"A person sees {mine} in both; a pixel-by-pixel check does not."
+        a, b = np.asarray(self.bench.image), np.asarray(self.compare_image)
+        if set(np.unique(a).tolist()) != set(np.unique(b).tolist()):
+            return head + (f"A person sees {_a(mine)} and {_a(other)}; the pixels also differ "
+                           "in strength (one picture is fainter), so the count mixes up shape "
+                           "and brightness.")
         return head + (f"A person sees {_a(mine)} and {_a(other)}, yet {self.agree_count} pixels "
                        "agree: counting pixels is a poor judge of shape.")
 

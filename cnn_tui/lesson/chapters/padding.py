@@ -106,11 +106,6 @@ class Chapter(Base):
                           self.pad_value)
 
     @property
-    def padded_picture(self) -> np.ndarray:
-        """The padded picture as ink (+1) and paper (-1): a padded cell holding 0 is paper."""
-        return np.where(self.padded_image > 0, 1, -1)
-
-    @property
     def border_cells(self) -> list[tuple[int, int]]:
         """The cells of the padded picture that are padding, not picture."""
         p = self.padding

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.base import Chapter
+from cnn_tui.render import matrix_text, pixel_number
 from cnn_tui.tui.widgets.matrix import picture_text, values_text
 
 ARROW = Text(" → ", style="bold")
@@ -33,7 +36,12 @@ def products_text(trace=None) -> Text:
     window), or nine dim question marks before the multiplication."""
     if trace is None:
         return Text("\n".join(["   ?   ?   ?"] * 3), style="dim")
-    return values_text(trace.products, "number", scale=1.0, cell_width=2)
+    products = trace.products
+    if np.all(products == np.round(products)):
+        return values_text(products, "number", scale=1.0, cell_width=2)
+    # a fainter picture's products (±0.5): +½ / -½ keep the grid two columns a cell
+    return matrix_text(products, picture=False, formatter=pixel_number, cell_width=2,
+                       scale=1.0)
 
 
 def update(widget: Static, content) -> None:

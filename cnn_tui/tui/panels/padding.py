@@ -24,7 +24,7 @@ class PaddingPanel(ChapterPanel):
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench
         p = chapter.padding
-        padded = chapter.padded_picture
+        padded = chapter.padded_image      # its own values: faint pixels grey, padding its value
         tr = chapter.pad_trace
         pic = picture_text(padded, outline=chapter.window, dim=chapter.border_cells,
                            numbers=bench.numbers)

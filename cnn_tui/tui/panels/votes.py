@@ -144,7 +144,7 @@ class VotesPanel(ChapterPanel):
         bench = chapter.bench
         rows = chapter.report_rows
         t = Text()
-        t.append("The hand-wired network on every picture of the lesson: ", style="bold")
+        t.append("The hand-wired network on the lecture's 18 pictures: ", style="bold")
         t.append(f"{chapter.report_right} of {len(rows)} right\n", style="bold")
         t.append("(what a person sees → what the network says, from the votes X and O)\n\n",
                  style="dim")

@@ -29,7 +29,7 @@ WHILE_DRAWING = {"edit", "escape", "help", "fractions", "numbers", "quit", "quiz
                  "prev_chapter", "picture"}
 NUMBERS_SAID = {
     "blocks": "Pixels as ink and paper (b: as numbers).",
-    "numbers": "Pixels as numbers, +1 ink and -1 paper, as on the slides (b: on ink).",
+    "numbers": "Pixels as numbers: +1 ink, -1 paper, ±½ fainter; as on the slides (b: on ink).",
     "both": "Pixels as numbers on ink and paper (b: blocks).",
 }
 DRAW_HINT = ("Drawing: arrows move the yellow cursor, space/enter or a click toggles a pixel, "
