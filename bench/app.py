@@ -128,13 +128,19 @@ def process_runs(n: int = 7) -> list[float]:
 
 
 def report(name: str, times: list[float]) -> None:
-    ms = sorted(t * 1000 for t in times)
+    """Median, min and max in ms; presses that repainted nothing (NaN) are counted apart."""
+    ms = sorted(t * 1000 for t in times if t == t)
+    skipped = len(times) - len(ms)
+    note = f", {skipped} without a repaint" if skipped else ""
+    if not ms:
+        print(f"{name:<55} no repaint in {len(times)} presses")
+        return
     print(f"{name:<55} median {statistics.median(ms):7.2f} ms   "
-          f"(min {ms[0]:.2f}, max {ms[-1]:.2f}, n={len(ms)})")
+          f"(min {ms[0]:.2f}, max {ms[-1]:.2f}, n={len(ms)}{note})")
 
 
 def main() -> None:
-    for chapter in ("convolution", "pooling", "padding"):
+    for chapter in ("convolution", "pooling", "padding", "sequences", "invariance"):
         rows = asyncio.run(pilot_steps(start=chapter))
         report(f"{chapter}: right key -> repainted screen (pilot)", [r[0] for r in rows])
         report(f"{chapter}: CPU time of one pilot.press", [r[2] for r in rows])
