@@ -127,9 +127,10 @@ def pipeline(image_spec, fractions, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def variants(as_json):
     """Which pictures the lecture's hand-wired network gets right, and which it gets wrong."""
+    from cnn_tui.lecture.data import LIGHTING, VARIANTS
     from cnn_tui.lecture.network import variant_report
 
-    rows = variant_report()
+    rows = variant_report(VARIANTS + LIGHTING)   # the lecture's 18, then the fainter ones
     if as_json:
         import json
 

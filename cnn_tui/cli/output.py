@@ -69,10 +69,15 @@ def print_variants(rows):
     table = Table(title="The lecture's hand-wired network on every picture", header_style="bold")
     for col in ("picture", "is", "kind", "vote X", "vote O", "network says", ""):
         table.add_column(col, justify="right" if col.startswith("vote") else "left")
-    right = 0
+    lecture_rows = [(v, ok) for v, _, ok in rows if v.kind != "illumination"]
+    fainter = [(v, ok) for v, _, ok in rows if v.kind == "illumination"]
     for v, r, ok in rows:
-        right += ok
         says = "tie" if r.tie else r.prediction
         table.add_row(v.name, v.label, v.kind, lecture(r.votes["X"]), lecture(r.votes["O"]), says,
                       Text("right", style="green") if ok else Text("wrong", style="bold red"))
-    con.print(Group(table, Text(f"{right} of {len(rows)} right")))
+    summary = (f"{sum(ok for _, ok in lecture_rows)} of {len(lecture_rows)} of the lecture's "
+               "pictures right")
+    if fainter:
+        summary += (f"; the fainter pictures: {sum(ok for _, ok in fainter)} of "
+                    f"{len(fainter)} right")
+    con.print(Group(table, Text(summary)))

@@ -171,7 +171,18 @@ def test_variants_json():
 def test_variants_text():
     r = run("variants")
     assert r.exit_code == 0, r.stderr
-    assert "right" in r.stdout
+    assert "of 18 of the lecture's pictures right" in r.stdout
+    assert "the fainter pictures: 2 of 2 right" in r.stdout
+
+
+def test_variants_list_the_fainter_pictures_at_half_strength():
+    # x_faint is the X at half contrast: both votes are half the X's (1 and 5/9, by hand)
+    by_name = {r["name"]: r for r in ok_json("variants")}
+    assert len(by_name) == 20 and "envelope" not in by_name
+    faint = by_name["x_faint"]
+    assert faint["kind"] == "illumination" and faint["prediction"] == "X"
+    assert faint["votes"] == pytest.approx({"X": 0.5, "O": 5 / 18})
+    assert by_name["o_faint_ink"]["prediction"] == "O"
 
 
 # --- bad input: exit 2, exactly one line on stderr, no traceback ---------------------------------

@@ -22,7 +22,7 @@ class Chapter(Base):
     title = "Filtering: one window"
     text = ("To score one window: put the feature on top of the picture, multiply the pixels that "
             "sit on each other, add the nine products up, and divide by nine. A perfect fit gives "
-            "1.00; each disagreeing pixel costs 2/9.")
+            "1.00; each disagreeing ±1 pixel costs 2/9.")
     more = ("It opens on the lecture's first window, at row 1, column 1, where the feature fits "
             "perfectly. Press right to go through the five stages: line up, multiply, add, "
             "divide, result. After the result the window moves on to the next position; left "
