@@ -67,3 +67,35 @@ def test_the_edges_chapter_reads_its_own_picture_from_any_chapter():
     assert edges.edge_picture[0] == "envelope"
     assert float(np.max(edges.edge_map("horizontal"))) == 12.0
     assert edges.edge_strokes
+
+
+def test_a_faint_picture_stays_faint_however_much_is_drawn():
+    # erase every ink pixel of x_faint, then draw one: it comes back as +0.5, not +1
+    m = LessonModel("filtering", picture="x_faint")
+    for r, c in zip(*np.nonzero(m.image > 0)):
+        m.toggle_pixel((int(r), int(c)))
+    assert set(m.image.ravel().tolist()) == {-0.5}
+    m.toggle_pixel((0, 0))
+    assert m.image[0, 0] == 0.5
+    assert set(m.image.ravel().tolist()) == {-0.5, 0.5}
+
+
+def test_every_flip_the_lesson_prices_is_the_flip_drawing_makes():
+    # the train chapter's "if this pixel flipped" map uses bench.flipped: for each pixel it
+    # must be the value toggle_pixel writes (o_faint_ink: +0.5 <-> -1)
+    m = LessonModel("filtering", picture="o_faint_ink")
+    flipped = m.flipped(m.image)
+    assert set(flipped.ravel().tolist()) == {0.5, -1.0}
+    for cell in [(0, 0), (1, 3), (4, 1), (8, 8)]:
+        before = m.image.copy()
+        m.toggle_pixel(cell)
+        assert m.image[cell] == flipped[cell]
+        m.image = before
+
+
+def test_same_letter_at_another_strength_says_so():
+    m = LessonModel("literal", picture="x_right")
+    m.compare = "x_faint"
+    m.changed()
+    s = m.verdict_sentence
+    assert "sees X in both" in s and "differ in strength" in s

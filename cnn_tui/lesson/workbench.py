@@ -39,6 +39,15 @@ def cycle(items: Sequence[T], current: T, step: int = 1) -> T:
     return items[(i + step) % len(items)]
 
 
+def tones_of(values) -> tuple[float, float]:
+    """``(ink, paper)`` of a picture: its largest positive and its lowest negative value, or
+    the lesson's +1 and -1 when it has none (x_faint: +0.5 and -0.5)."""
+    a = np.asarray(values, dtype=float)
+    ink = float(a.max()) if a.size and a.max() > 0 else 1.0
+    paper = float(a.min()) if a.size and a.min() < 0 else -1.0
+    return ink, paper
+
+
 def as_picture(values) -> np.ndarray:
     """A copy of a picture that keeps its values: int8 when every value is a whole number
     (the +1/-1 pictures), float otherwise (the fainter pictures' +0.5 and -0.5)."""
@@ -88,6 +97,7 @@ class Workbench:
             self.set_picture(picture)
         else:
             self.image = as_picture(image)
+            self._slot["tones"] = tones_of(self.image)
         if feature not in FEATURES:
             raise ModelError(f"unknown feature {feature!r}; choose one of "
                              f"{', '.join(FEATURE_NAMES)}")
@@ -151,7 +161,7 @@ class Workbench:
             raise ModelError(f"unknown picture {name!r}; choose one of {', '.join(PICTURES)}")
         if owner not in self._own:
             self._own[owner] = {"picture": name, "image": as_picture(IMAGES[name]),
-                                "first": name}
+                                "first": name, "tones": tones_of(IMAGES[name])}
             self.changed()
 
     def own_picture(self, owner: str) -> tuple[str, np.ndarray] | None:
@@ -165,6 +175,7 @@ class Workbench:
         if slot is not None:
             slot["picture"] = slot["first"]
             slot["image"] = as_picture(IMAGES[slot["first"]])
+            slot["tones"] = tones_of(slot["image"])
             self.changed()
 
     def set_picture(self, name: str) -> None:
@@ -172,6 +183,7 @@ class Workbench:
             raise ModelError(f"unknown picture {name!r}; choose one of {', '.join(PICTURES)}")
         self.picture = name
         self.image = as_picture(IMAGES[name])
+        self._slot["tones"] = tones_of(self.image)
         self.changed()
 
     def next_picture(self, step: int = 1) -> None:
@@ -226,14 +238,23 @@ class Workbench:
         if not (0 <= r < rows and 0 <= c < cols):
             raise ModelError(f"pixel {r},{c} is outside the {rows}x{cols} picture")
         img = self.image.copy()
-        # ink becomes this picture's paper and paper its ink (a fainter picture stays faint)
-        ink = float(img.max()) if img.max() > 0 else 1.0
-        paper = float(img.min()) if img.min() < 0 else -1.0
-        img[r, c] = paper if img[r, c] > 0 else ink
+        img[r, c] = self.flipped(img)[r, c]
         self.image = img
         self.picture = CUSTOM
         self.cursor = (r, c)
         self.changed()
+
+    @property
+    def tones(self) -> tuple[float, float]:
+        """``(ink, paper)`` of the picture shown: those of the picture it was opened on, so that
+        a fainter picture stays faint however much is drawn on it."""
+        return self._slot.get("tones") or tones_of(self.image)
+
+    def flipped(self, image) -> np.ndarray:
+        """``image`` with every pixel flipped as drawing flips it: ink becomes the picture's
+        paper and paper its ink."""
+        ink, paper = self.tones
+        return np.where(np.asarray(image) > 0, paper, ink)
 
     @property
     def cursor_cells(self) -> list[tuple[int, int]]:

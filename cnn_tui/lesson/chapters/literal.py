@@ -94,13 +94,15 @@ class Chapter(Base):
             what = ("which letter your drawing shows" if self.bench.picture == CUSTOM
                     else "what this picture shows")
             return head + f"A pixel-by-pixel check counts matching pixels; it cannot tell {what}."
-        if mine == other:
-            return head + f"A person sees {mine} in both; a pixel-by-pixel check does not."
         a, b = np.asarray(self.bench.image), np.asarray(self.compare_image)
-        if set(np.unique(a).tolist()) != set(np.unique(b).tolist()):
-            return head + (f"A person sees {_a(mine)} and {_a(other)}; the pixels also differ "
-                           "in strength (one picture is fainter), so the count mixes up shape "
-                           "and brightness.")
+        strength = (set(np.unique(a).tolist()) != set(np.unique(b).tolist())
+                    and not self.only_values_differ)
+        also = (" The two pictures also differ in strength, so the count mixes up shape and "
+                "brightness." if strength else "")
+        if mine == other:
+            return head + f"A person sees {mine} in both; a pixel-by-pixel check does not." + also
+        if strength:
+            return head + f"A person sees {_a(mine)} and {_a(other)}." + also
         return head + (f"A person sees {_a(mine)} and {_a(other)}, yet {self.agree_count} pixels "
                        "agree: counting pixels is a poor judge of shape.")
 

@@ -132,7 +132,7 @@ class Chapter(Base):
         except ModelError:
             numbers = []
         if len(numbers) not in (1, 3):
-            raise ModelError(f"could not read {text[:20]!r}: {JUMP_HELP}")
+            raise ModelError(JUMP_HELP)
         self.jump_to(tuple(numbers))
 
     # ------------------------------------------------------------------ 1-D settings

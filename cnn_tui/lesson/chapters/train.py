@@ -318,5 +318,7 @@ class Chapter(Base):
         rows, cols = img.shape
         batch = np.repeat(img[None, None], rows * cols, axis=0)
         flat = batch.reshape(rows * cols, -1)
-        flat[np.arange(rows * cols), np.arange(rows * cols)] *= -1
+        # each pixel flipped as drawing flips it (to the picture's own ink or paper)
+        flat[np.arange(rows * cols), np.arange(rows * cols)] = \
+            self.bench.flipped(img).astype(np.float32).reshape(-1)
         return snap.net.predict_proba(batch)[:, 0].reshape(rows, cols)
