@@ -23,3 +23,26 @@ def headless(capsys, screen="convolution", keys=None, script=None, svg=None, app
     code = run_headless(screen, size, keys, script, svg, app_kwargs=kw)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+async def settle(pilot, n: int = 6) -> None:
+    """Let the screen lay itself out (and its zoom check run) after a key."""
+    for _ in range(n):
+        await pilot.pause()
+
+
+def cut(app) -> list[str]:
+    """The shown widgets of the open panel that run past the stage, and matrices squeezed
+    narrower than their grid (empty when everything fits)."""
+    screen = app.lesson
+    panel = screen.panel
+    stage = screen.query_one("#stage").region
+    bad = []
+    for w in panel.query("*"):
+        if not screen._shown(w, panel) or not w.region.width:
+            continue
+        r = w.region
+        need = getattr(w, "needed", (0, 0))[0]
+        if w.size.width < need or r.right > stage.right or r.bottom > stage.bottom:
+            bad.append(f"{w.id} {r} needs {need}")
+    return bad

@@ -13,24 +13,7 @@ import pytest
 from cnn_tui.tui.headless import screen_text
 from cnn_tui.tui.widgets.matrix import MatrixView
 
-from lesson_apps import flat, make
-
-
-async def settle(pilot, n=6):
-    for _ in range(n):
-        await pilot.pause()
-
-
-def cut(app) -> list[str]:
-    """The matrices of the panel that are squeezed or run past the stage."""
-    screen = app.lesson
-    stage = screen.query_one("#stage").region
-    bad = []
-    for view in screen.panel.query(MatrixView):
-        r = view.region
-        if view.size.width < view.needed[0] or r.right > stage.right or r.bottom > stage.bottom:
-            bad.append(view.id)
-    return bad
+from lesson_apps import cut, flat, make, settle
 
 
 def below_stage(app, widget_id: str) -> bool:

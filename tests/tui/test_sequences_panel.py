@@ -14,36 +14,9 @@ import pytest
 from cnn_tui.tui.headless import screen_text
 from cnn_tui.tui.widgets.matrix import MatrixView
 
-from lesson_apps import flat, make
+from lesson_apps import cut, flat, make, settle
 
 pytestmark = pytest.mark.app
-
-
-async def settle(pilot, n=6):
-    for _ in range(n):
-        await pilot.pause()
-
-
-def cut(app) -> list[str]:
-    """The shown widgets of the panel that are squeezed or run past the stage."""
-    screen = app.lesson
-    stage = screen.query_one("#stage").region
-    bad = []
-    for widget in screen.panel.query("*"):
-        if not widget.display or not widget.region.width:
-            continue
-        hidden = False
-        node = widget.parent
-        while node is not None and node is not screen.panel:
-            hidden = hidden or not node.display
-            node = node.parent
-        if hidden:
-            continue
-        r = widget.region
-        need = widget.needed[0] if isinstance(widget, MatrixView) else 0
-        if widget.size.width < need or r.right > stage.right or r.bottom > stage.bottom:
-            bad.append(widget.id)
-    return bad
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])

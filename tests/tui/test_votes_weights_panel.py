@@ -13,7 +13,7 @@ from textual.widgets import Static
 from cnn_tui.tui.headless import screen_text
 from cnn_tui.tui.widgets.matrix import MatrixView
 
-from lesson_apps import flat, make
+from lesson_apps import cut, flat, make, settle
 
 X_SUM = ("X = 0.172×1.00 + 0.02×0.55 + 0.02×0.55 + 0.172×1.00 + 0.172×1.00 + 0.02×0.55 + "
          "0.02×0.55 + 0.02×0.55 + 0.02×0.55 + 0.172×1.00 + 0.172×1.00 + 0.02×0.55 = 0.93")
@@ -23,32 +23,11 @@ MEAN_X = ("X = 0.20×1.00 + 0×0.55 + 0×0.55 + 0.20×1.00 + 0.20×1.00 + 0×0.5
           "0×0.55 + 0×0.55 + 0.20×1.00 + 0.20×1.00 + 0×0.55 = 1.00")
 
 
-async def settle(pilot, n=6):
-    for _ in range(n):
-        await pilot.pause()
-
-
 def region_text(app, widget) -> str:
     """The screen's text inside ``widget``'s region, lines joined with spaces."""
     r = widget.region
     lines = screen_text(app).split("\n")[r.y:r.y + r.height]
     return flat(" ".join(line[r.x:r.x + r.width] for line in lines))
-
-
-def cut(app) -> list[str]:
-    """Shown widgets of the panel that run past the stage, and matrices squeezed."""
-    screen = app.lesson
-    panel = screen.panel
-    stage = screen.query_one("#stage").region
-    bad = []
-    for w in panel.query("*"):
-        if not screen._shown(w, panel) or not w.region.width:
-            continue
-        r = w.region
-        need = getattr(w, "needed", (0, 0))[0]
-        if w.size.width < need or r.right > stage.right or r.bottom > stage.bottom:
-            bad.append(f"{w.id} {r} needs {need}")
-    return bad
 
 
 def sums_widget(app) -> Static:

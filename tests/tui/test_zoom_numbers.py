@@ -15,7 +15,7 @@ from cnn_tui.tui.app import CnnTuiApp
 from cnn_tui.tui.headless import screen_text
 from cnn_tui.tui.widgets.matrix import MatrixView
 
-from lesson_apps import flat, make
+from lesson_apps import flat, make, settle
 
 PIC = np.array([[1, -1, 1], [-1, 1, -1]])
 
@@ -204,11 +204,6 @@ def test_padding_in_the_window_keeps_the_windows_tint_in_number_modes():
 
 def test_a_status_bar_row_does_not_cost_the_zoom():
     assert CnnTuiApp.auto_zoom(160, 46) == 2 and CnnTuiApp.auto_zoom(160, 45) == 1
-
-
-async def settle(pilot, n=6):
-    for _ in range(n):
-        await pilot.pause()
 
 
 def fits(app) -> list[str]:
