@@ -18,6 +18,7 @@ from cnn_tui.inputs import shown, shown_path
 from cnn_tui.tui.screens import SCREENS
 
 if TYPE_CHECKING:
+    from cnn_tui.quiz.learners import Classroom
     from cnn_tui.quiz.options import QuizOptions
 
 
@@ -82,15 +83,17 @@ def require_terminal() -> None:
         raise BadInput(problem)
 
 
-def open_lesson(start: str = SCREENS[0], quiz_options: QuizOptions | None = None) -> int:
+def open_lesson(start: str = SCREENS[0], quiz_options: QuizOptions | None = None,
+                classroom: Classroom | None = None) -> int:
     """Open the step-through simulator in this terminal; the app's return code (1 if it crashed).
 
     Without a terminal this is one line and exit status 2 (see :func:`terminal_problem`).
+    With ``classroom`` (a served app), the app asks the learner's name first.
     """
     require_terminal()
     from cnn_tui.tui import app as tui_app
 
-    app = tui_app.CnnTuiApp(start=start, quiz_options=quiz_options)
+    app = tui_app.CnnTuiApp(start=start, quiz_options=quiz_options, classroom=classroom)
     app.run()
     return app.return_code or 0
 
@@ -110,7 +113,9 @@ def open_lesson(start: str = SCREENS[0], quiz_options: QuizOptions | None = None
 @click.option("--data-dir", default=None, metavar="DIR",
               help="Where the quiz keeps progress (default: $CNN_TUI_DATA_DIR, then your user "
                    "data directory; with --headless, a temporary folder).")
-def run(headless, screen, size, keys, script, svg, data_dir):
+@click.option("--class-dir", default=None, metavar="DIR", hidden=True,
+              help="(cnn-tui serve's own) ask the learner's name; keep progress in DIR/learners.")
+def run(headless, screen, size, keys, script, svg, data_dir, class_dir):
     """Open the app on a screen, or drive it headless (for scripts, tests and docs).
 
     \b
@@ -125,18 +130,27 @@ def run(headless, screen, size, keys, script, svg, data_dir):
     from cnn_tui.quiz.options import QuizOptions
 
     quiz_options = QuizOptions(data_dir=data_dir) if data_dir else None
+    app_kwargs = {}
+    if quiz_options:
+        app_kwargs["quiz_options"] = quiz_options
+    if class_dir:
+        if data_dir:
+            raise BadInput("--class-dir keeps each learner's progress itself; drop --data-dir")
+        check_data_dir(class_dir)
+        from cnn_tui.quiz.learners import Classroom
+
+        app_kwargs["classroom"] = Classroom(class_dir)
     if not headless:
         if keys or script or svg:
             raise BadInput("--keys, --script and --svg need --headless")
-        return open_lesson(screen, quiz_options)
+        return open_lesson(screen, **app_kwargs)
     from cnn_tui.tui.headless import HeadlessError, parse_size, run_headless
 
     try:
         wh = parse_size(size)
     except HeadlessError as exc:
         raise BadInput(str(exc)) from None
-    app_kwargs = {"quiz_options": quiz_options} if quiz_options else None
-    return run_headless(screen, wh, keys, script, svg, app_kwargs=app_kwargs)
+    return run_headless(screen, wh, keys, script, svg, app_kwargs=app_kwargs or None)
 
 
 COMMANDS: list[click.Command] = [run]

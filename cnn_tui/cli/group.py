@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from cnn_tui import __version__
-from cnn_tui.cli import app, calculators, quiz, train
+from cnn_tui.cli import app, calculators, quiz, serve, train
 from cnn_tui.cli.errors import OneLineGroup
 
 
@@ -26,7 +26,7 @@ def cli(ctx: click.Context) -> int | None:
     return None
 
 
-for _module in (calculators, app, quiz, train):
+for _module in (calculators, app, quiz, train, serve):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

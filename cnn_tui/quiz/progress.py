@@ -253,6 +253,12 @@ class FileProgressStore:
             return (f"Your progress file {why} and could not be moved aside ({exc}); "
                     f"the quiz starts fresh.")
 
+    def peek(self) -> tuple[dict[str, Record], str | None]:
+        """What the file holds now (records and current id), read without changing anything: a
+        damaged file raises ``ValueError`` and stays where it is, a missing one raises
+        ``FileNotFoundError`` (a teacher's report reads every learner's file this way)."""
+        return self._parse(self._read())
+
     def _on_disk(self) -> dict[str, Record] | None:
         """The records in the file as it is now, or None if it is missing, unreadable or damaged
         (a damaged file is left for :meth:`load` to set aside; saving simply replaces it)."""

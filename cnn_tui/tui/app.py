@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from pathlib import Path
 
 from textual import events
 from textual.app import App
@@ -10,6 +12,7 @@ from textual.binding import Binding
 
 from cnn_tui.lesson.chapters import CHAPTER_IDS
 from cnn_tui.lesson.model import LessonModel
+from cnn_tui.quiz.learners import Classroom
 from cnn_tui.quiz.options import QuizOptions
 from cnn_tui.tui.commands import LessonCommands
 from cnn_tui.tui.screens import QUIZ, SCREENS
@@ -37,12 +40,16 @@ class CnnTuiApp(App[None]):
 
     def __init__(self, start: str = CHAPTER_IDS[0], quiz_options: QuizOptions | None = None, *,
                  picture: str = "x", feature: str = "diag", play_interval: float = 0.3,
-                 **kw) -> None:
+                 classroom: Classroom | None = None, **kw) -> None:
         if start not in SCREENS:
             raise ValueError(f"unknown screen {start!r}; choose one of {', '.join(SCREENS)}")
         super().__init__(**kw)
         self.start = start
         self.quiz_options = quiz_options
+        # Served to a browser (``cnn-tui serve``): ask the learner's name first; their quiz
+        # progress is kept in their own folder of the classroom.
+        self.classroom = classroom
+        self.learner: str | None = None
         self.model = LessonModel(chapter=start if start != QUIZ else CHAPTER_IDS[0],
                                  picture=picture, feature=feature)
         self.lesson = LessonScreen(self.model, play_interval=play_interval)
@@ -76,7 +83,27 @@ class CnnTuiApp(App[None]):
         await super().on_event(event)
 
     def on_mount(self) -> None:
+        if self.classroom is not None:
+            # The name comes first, alone: the lesson is built once it is given.
+            from cnn_tui.tui.screens.learner import NameScreen
+
+            self.push_screen(NameScreen(self.classroom), self._welcome)
+            return
         self.push_screen(self.lesson)
+        if self.start == QUIZ:
+            self.open_quiz()
+
+    def _welcome(self, learner: tuple[str, Path] | None) -> None:
+        """The learner named themselves: keep their quiz progress in their folder."""
+        if learner is None:
+            return
+        name, folder = learner
+        self.learner = name
+        self.sub_title = f"{name} · {self.SUB_TITLE}"
+        self.quiz_options = replace(self.quiz_options or QuizOptions(), data_dir=str(folder))
+        self.push_screen(self.lesson)
+        self.notify(f"Welcome, {name}. Your quiz progress (z opens the quiz) is kept under "
+                    f"this name.", timeout=6)
         if self.start == QUIZ:
             self.open_quiz()
 

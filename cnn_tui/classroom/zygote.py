@@ -1,0 +1,133 @@
+"""A process that has loaded the app once and forks a copy of itself for every browser tab.
+
+Starting a fresh Python for each tab costs about a second of CPU (Python, Textual, NumPy and the
+app's modules); twenty learners opening the page at once on a two-core machine would wait ten
+seconds. This process pays that once: the server starts it (``python -m
+cnn_tui.classroom.zygote FD DATA_DIR``) with textual-serve's environment, it imports the app,
+and then, for each tab, receives the tab's terminal size and three pipe ends over the socket
+``FD`` and forks. The copy puts the pipes on its stdin, stdout and stderr and runs the app as
+``cnn-tui run --class-dir DATA_DIR`` would; the server gets its process id back. A copy shares
+the loaded modules' memory with this process until it writes to it.
+
+The protocol on the socket (a Unix socketpair; the server writes one request at a time):
+
+* ready: this process sends ``b"R"`` once the app is loaded;
+* request: ``b"S" + width (2 bytes) + height (2 bytes)``, big-endian, with three file
+  descriptors attached (stdin's read end, stdout's and stderr's write ends);
+* answer: the new process id, 4 bytes big-endian, signed (-1: fork failed).
+
+No shell, no argument parsing: the data folder is fixed when this process starts. It ends
+when the server closes its end of the socket.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import socket
+import struct
+import sys
+import threading
+import traceback
+
+REQUEST = struct.Struct("!cHH")
+ANSWER = struct.Struct("!i")
+
+
+def preload() -> None:
+    """Import everything a tab's app needs, and draw its first screens once without a
+    terminal: what Textual and Rich cache on the way (parsed styles, cell widths...) is then
+    ready in every copy."""
+    import asyncio
+    import tempfile
+
+    import textual.drivers.web_driver  # noqa: F401
+
+    import cnn_tui.tui.screens.quiz  # noqa: F401
+    from cnn_tui.quiz.learners import Classroom
+    from cnn_tui.tui.app import CnnTuiApp
+
+    async def draw(app: CnnTuiApp) -> None:
+        async with app.run_test(size=(100, 36)) as pilot:
+            await pilot.pause()
+
+    with tempfile.TemporaryDirectory(prefix="cnn-tui-warm-") as scratch:
+        asyncio.run(draw(CnnTuiApp(classroom=Classroom(scratch))))
+    asyncio.run(draw(CnnTuiApp()))
+
+
+def run_app(data_dir: str) -> int:
+    from cnn_tui.quiz.learners import Classroom
+    from cnn_tui.tui.app import CnnTuiApp
+
+    app = CnnTuiApp(classroom=Classroom(data_dir))
+    app.run()
+    return app.return_code or 0
+
+
+def _child(sock: socket.socket, fds: list[int], width: int, height: int, data_dir: str) -> None:
+    """In the forked copy: become the tab's app. Never returns."""
+    code = 1
+    try:
+        sock.close()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for target, fd in zip((0, 1, 2), fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.environ["COLUMNS"], os.environ["ROWS"] = str(width), str(height)
+        code = run_app(data_dir)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(code)
+
+
+def serve(sock: socket.socket, data_dir: str) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)       # the kernel reaps our children
+    sock.sendall(b"R")
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(sock, REQUEST.size, 3)
+        except (ConnectionError, OSError):
+            return
+        if not message:
+            return                                      # the server has gone
+        if len(message) != REQUEST.size or len(fds) != 3:
+            for fd in fds:
+                os.close(fd)
+            sock.sendall(ANSWER.pack(-1))
+            continue
+        _, width, height = REQUEST.unpack(message)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:
+            _child(sock, fds, width, height, data_dir)
+        for fd in fds:
+            os.close(fd)
+        sock.sendall(ANSWER.pack(pid))
+
+
+def main(argv: list[str]) -> int:
+    fd, data_dir = int(argv[1]), argv[2]
+    sock = socket.socket(fileno=fd)
+    preload()
+    if threading.active_count() != 1:     # a fork copies only this thread: refuse, and the
+        return 1                          # server starts a fresh app per tab instead
+    gc.collect()
+    gc.freeze()        # the loaded objects stay put: copies share their pages longer
+    serve(sock, data_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
