@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import os
+import select
 import signal
 import socket
 import struct
@@ -72,6 +73,7 @@ def _child(sock: socket.socket, fds: list[int], width: int, height: int, data_di
     try:
         sock.close()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         for target, fd in zip((0, 1, 2), fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -88,8 +90,39 @@ def _child(sock: socket.socket, fds: list[int], width: int, height: int, data_di
         os._exit(code)
 
 
+def _ended(pidfds: dict[int, int]) -> None:
+    """Forget the copies that have ended (their pidfd is readable)."""
+    if not pidfds:
+        return
+    done, _, _ = select.select(list(pidfds.values()), [], [], 0)
+    for pid, fd in list(pidfds.items()):
+        if fd in done:
+            os.close(fd)
+            del pidfds[pid]
+
+
+def _end_all(pidfds: dict[int, int]) -> None:
+    """The server has gone: ask every copy still running to quit (Textual's web driver quits
+    on SIGTERM); none is left behind without a server to talk to."""
+    for fd in pidfds.values():
+        try:
+            signal.pidfd_send_signal(fd, signal.SIGTERM)
+        except OSError:
+            pass
+        os.close(fd)
+    pidfds.clear()
+
+
 def serve(sock: socket.socket, data_dir: str) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)       # the kernel reaps our children
+    pidfds: dict[int, int] = {}                         # running copies: pid -> pidfd
+    try:
+        _serve(sock, data_dir, pidfds)
+    finally:
+        _end_all(pidfds)
+
+
+def _serve(sock: socket.socket, data_dir: str, pidfds: dict[int, int]) -> None:
     sock.sendall(b"R")
     while True:
         try:
@@ -98,6 +131,7 @@ def serve(sock: socket.socket, data_dir: str) -> None:
             return
         if not message:
             return                                      # the server has gone
+        _ended(pidfds)
         if len(message) != REQUEST.size or len(fds) != 3:
             for fd in fds:
                 os.close(fd)
@@ -111,7 +145,14 @@ def serve(sock: socket.socket, data_dir: str) -> None:
         except OSError:
             pid = -1
         if pid == 0:
+            for fd in pidfds.values():
+                os.close(fd)
             _child(sock, fds, width, height, data_dir)
+        if pid > 0:
+            try:
+                pidfds[pid] = os.pidfd_open(pid)
+            except OSError:
+                pass                                    # ended already
         for fd in fds:
             os.close(fd)
         sock.sendall(ANSWER.pack(pid))
@@ -120,6 +161,7 @@ def serve(sock: socket.socket, data_dir: str) -> None:
 def main(argv: list[str]) -> int:
     fd, data_dir = int(argv[1]), argv[2]
     sock = socket.socket(fileno=fd)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))     # ends the copies on the way out
     preload()
     if threading.active_count() != 1:     # a fork copies only this thread: refuse, and the
         return 1                          # server starts a fresh app per tab instead

@@ -195,12 +195,22 @@ def print_report(classroom, learner: str | None, as_json: bool) -> int:
                             ("last active", "left")):
         table.add_column(header, justify=justify, overflow="fold")
     for r in rows:
-        j = r.to_json(len(ids))
+        on = f"#{ids.index(r.current) + 1}" if r.current in ids else "-"
         table.add_row(r.name, f"{r.solved}/{len(ids)}", str(r.attempts), str(r.hints),
-                      r.problem or (r.current or "-"),
-                      (j["last_active"] or "-").replace("T", " "))
+                      r.problem or on, _when(r.last_active))
     Console(highlight=False).print(table)
     return 0
+
+
+def _when(stamp: float | None) -> str:
+    """A time for the report: the hour today, the day and hour before."""
+    import time
+
+    if stamp is None:
+        return "-"
+    local = time.localtime(stamp)
+    same_day = time.strftime("%Y-%m-%d", local) == time.strftime("%Y-%m-%d")
+    return time.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M", local)
 
 
 def _print_learner(row, puzzles, as_json: bool) -> int:
