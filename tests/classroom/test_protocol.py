@@ -143,3 +143,17 @@ async def test_stopping_the_server_ends_every_app(served):
         _served.stop(served)
         assert await wait_until(lambda: app_processes(served) == []), \
             app_processes(served)
+
+
+def test_the_page_points_at_the_host_the_browser_asked_for_and_needs_no_internet(served):
+    import urllib.request
+
+    plain = urllib.request.urlopen(served.url + "/", timeout=30).read().decode()
+    assert f'data-session-websocket-url="ws://127.0.0.1:{served.port}/ws"' in plain
+    assert f"http://127.0.0.1:{served.port}/static/js/textual.js" in plain
+    asked = urllib.request.Request(served.url + "/", headers={"Host": "class.example:8000"})
+    page = urllib.request.urlopen(asked, timeout=30).read().decode()
+    assert 'data-session-websocket-url="ws://class.example:8000/ws"' in page
+    assert "googleapis" not in page and "googleapis" not in plain
+    for asset in ("/static/js/textual.js", "/static/css/xterm.css"):
+        assert urllib.request.urlopen(served.url + asset, timeout=30).status == 200
