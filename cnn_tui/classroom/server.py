@@ -261,6 +261,10 @@ class Zygote:
 
     @staticmethod
     def supported() -> bool:
+        """Linux has what this needs (fork, pidfds, passing file descriptors); elsewhere, or
+        with ``CNN_TUI_SERVE_FORK=0`` in the environment, each tab starts a fresh app."""
+        if os.environ.get("CNN_TUI_SERVE_FORK", "1").strip() == "0":
+            return False
         return hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
 
     async def start(self) -> None:

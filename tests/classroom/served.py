@@ -37,10 +37,10 @@ class Served:
         return self.log.read_text(errors="replace")
 
 
-def start(data_dir: Path, log: Path, *extra: str) -> Served:
-    """Start ``cnn-tui serve`` and wait until its page answers."""
+def start(data_dir: Path, log: Path, *extra: str, env: dict | None = None) -> Served:
+    """Start ``cnn-tui serve`` and wait until its page answers (``env``: variables to add)."""
     port = free_port()
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     env.pop("NO_COLOR", None)
     out = open(log, "wb")
     process = subprocess.Popen(

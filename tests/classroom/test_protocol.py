@@ -157,3 +157,24 @@ def test_the_page_points_at_the_host_the_browser_asked_for_and_needs_no_internet
     assert "googleapis" not in page and "googleapis" not in plain
     for asset in ("/static/js/textual.js", "/static/css/xterm.css"):
         assert urllib.request.urlopen(served.url + asset, timeout=30).status == 200
+
+
+async def test_without_the_zygote_each_tab_starts_a_fresh_app(tmp_path):
+    """The way tabs start where fork is not available (and with CNN_TUI_SERVE_FORK=0): each
+    app is ``python -m cnn_tui run --class-dir DIR``, started without a shell, so a data
+    folder with spaces and quotes stays one argument."""
+    server = _served.start(tmp_path / "fresh 'q\" data", tmp_path / "fresh.log",
+                           env={"CNN_TUI_SERVE_FORK": "0"})
+    try:
+        async with Tab(server.url) as tab:
+            await name_yourself(tab, "Gus")
+            apps = app_processes(server)
+            assert len(apps) == 1                       # no zygote: the tab's own app only
+            with open(f"/proc/{apps[0]}/cmdline", "rb") as fh:
+                argv = fh.read().split(b"\0")[:-1]
+            assert argv[1:] == [b"-m", b"cnn_tui", b"run", b"--class-dir",
+                                os.fsencode(str(server.data_dir))]
+            await answer_first_puzzle(tab, "19")
+        assert progress_of(server, "gus")[P1]["solved"] is True
+    finally:
+        _served.stop(server)
