@@ -35,6 +35,8 @@ log = logging.getLogger("textual-serve")
 
 STOP_SECONDS = 5.0      # how long a closed tab's app has to quit before it is killed
 GOOGLE_FONTS = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.S)
+FULL = ("\r\n  This class is full: {} tabs are open already. Close a tab you no longer use, "
+        "or ask your teacher.\r\n")
 MAX_SIZE = 500          # columns or rows a browser may ask for: more is a typo or an attack
 
 
@@ -92,9 +94,10 @@ class ClassroomServer(Server):
     """Serves ``argv`` (see :func:`app_argv`) to every browser tab that opens the page."""
 
     def __init__(self, argv: Sequence[str], *, host: str, port: int, data_dir: str,
-                 banner: str) -> None:
+                 banner: str, max_tabs: int = 60) -> None:
         super().__init__(" ".join(argv), host=host, port=port, title="cnn-tui")
         self.argv = list(argv)
+        self.max_tabs = max_tabs
         self.data_dir = data_dir
         self.banner = banner
         self.sessions: set[ExecAppService] = set()
@@ -152,6 +155,10 @@ class ClassroomServer(Server):
         service: ExecAppService | None = None
         try:
             await websocket.prepare(request)
+            if len(self.sessions) >= self.max_tabs:     # every tab is a process: bounded
+                await websocket.send_bytes(FULL.format(self.max_tabs).encode())
+                await websocket.close()
+                return websocket
             io = dict(write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                       close=websocket.close, download_manager=self.download_manager,
                       debug=self.debug)

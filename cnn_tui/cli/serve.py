@@ -30,12 +30,15 @@ ANY_HOST = ("0.0.0.0", "::", "")
 @click.option("--data-dir", default=None, metavar="DIR",
               help="Where each learner's progress is kept, in DIR/learners/ (default: "
                    "$CNN_TUI_DATA_DIR, then your user data directory).")
+@click.option("--max-tabs", type=click.IntRange(1, 1000), default=60, show_default=True,
+              metavar="N", help="At most N tabs at once (each is an app process, about "
+                                "30 MB); one more is told the class is full.")
 @click.option("--report", is_flag=True,
               help="Do not serve: print the learners, their solved puzzles and attempts.")
 @click.option("--learner", default=None, metavar="NAME",
               help="With --report: one learner's puzzles, one per line.")
 @click.option("--json", "as_json", is_flag=True, help="With --report: print JSON instead.")
-def serve(host, port, data_dir, report, learner, as_json):
+def serve(host, port, data_dir, max_tabs, report, learner, as_json):
     """Serve the app to web browsers: lesson, quiz and training, one app per tab.
 
     Each tab asks the learner's name first; their quiz progress is kept under that name in
@@ -60,7 +63,7 @@ def serve(host, port, data_dir, report, learner, as_json):
         return print_report(classroom, learner, as_json)
     _check_writable(classroom)
     _check_port(host, port)
-    return _serve(classroom, host, port)
+    return _serve(classroom, host, port, max_tabs)
 
 
 def _check_writable(classroom) -> None:
@@ -136,12 +139,12 @@ def banner(classroom, host: str, port: int) -> str:
     return "\n".join(lines)
 
 
-def _serve(classroom, host: str, port: int) -> int:
+def _serve(classroom, host: str, port: int, max_tabs: int) -> int:
     from cnn_tui.classroom.server import ClassroomServer, app_argv
 
     server = ClassroomServer(app_argv(str(classroom.directory)), host=host, port=port,
                              data_dir=str(classroom.directory),
-                             banner=banner(classroom, host, port))
+                             banner=banner(classroom, host, port), max_tabs=max_tabs)
     try:
         server.serve()
     except OSError as exc:               # lost the port between the check and the start

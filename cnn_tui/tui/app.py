@@ -111,6 +111,7 @@ class CnnTuiApp(App[None]):
         """Open the quiz on top of the lesson (escape comes back)."""
         from cnn_tui.tui.screens.quiz import make_quiz_screen
 
+        self.clear_notifications()        # a welcome note must not cover the quiz's feedback
         self.push_screen(make_quiz_screen(self.quiz_options))
 
     async def goto_chapter(self, chapter: str) -> None:

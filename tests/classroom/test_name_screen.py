@@ -111,3 +111,16 @@ def test_snapshot_of_the_name_screen(snap_compare, tmp_path):
     assert snap_compare(served_app(tmp_path / "room"), run_before=steady_cursor,
                         press=["full_stop", "full_stop", "slash", "x", "enter"],
                         terminal_size=(80, 24))
+
+
+async def test_the_welcome_note_goes_when_the_quiz_opens(tmp_path):
+    """The note sits bottom right for seconds; over the quiz it would hide the feedback."""
+    app = served_app(tmp_path)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Hal", "enter")
+        await settle(pilot)
+        assert [n.message for n in app._notifications][0].startswith("Welcome, Hal.")
+        await pilot.press("z")
+        await settle(pilot)
+        assert list(app._notifications) == []

@@ -178,3 +178,18 @@ async def test_without_the_zygote_each_tab_starts_a_fresh_app(tmp_path):
         assert progress_of(server, "gus")[P1]["solved"] is True
     finally:
         _served.stop(server)
+
+
+async def test_a_full_class_says_so_instead_of_starting_one_more_app(tmp_path):
+    server = _served.start(tmp_path / "data", tmp_path / "full.log", "--max-tabs", "1")
+    try:
+        async with Tab(server.url) as first:
+            await first.wait_for(NAME_PROMPT, 60)
+            async with Tab(server.url) as second:
+                await second.wait_for("This class is full: 1 tabs are open", 30)
+                await second.wait(lambda _: second.closed, 30, "the tab closed")
+            assert len(app_processes(server)) == 2       # the zygote and the first tab's app
+        async with Tab(server.url) as later:             # a place is free again
+            await later.wait_for(NAME_PROMPT, 60)
+    finally:
+        _served.stop(server)
