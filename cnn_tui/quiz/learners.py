@@ -19,6 +19,7 @@ damaged progress file is reported as damaged and left where it is.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -138,6 +139,9 @@ class Classroom:
         shown = check_name(name)
         folder = self.folder(shown)
         folder.mkdir(parents=True, exist_ok=True)
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):    # a link planted in learners/
+            raise NotADirectoryError(errno.ENOTDIR, "the learner's folder is a link, not a "
+                                                    "folder", str(folder))
         card = folder / CARD
         if self._card_name(card) != shown:
             write_atomic(card, json.dumps({"name": shown}, ensure_ascii=False) + "\n",

@@ -138,3 +138,14 @@ def test_a_card_that_lies_does_not_change_the_folder(tmp_path):
     (row,) = room.report([])
     assert row.name == "fay" and row.folder == "fay"       # the card is refused: the folder name
     assert FileProgressStore(folder).location == str(folder)
+
+
+def test_a_link_planted_as_a_learner_folder_is_never_written_through(tmp_path):
+    room = Classroom(tmp_path / "room")
+    room.root.mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (room.root / "ann").symlink_to(elsewhere)
+    with pytest.raises(OSError, match="a link, not a folder"):
+        room.enrol("Ann")
+    assert list(elsewhere.iterdir()) == []
