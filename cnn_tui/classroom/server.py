@@ -31,19 +31,26 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from cnn_tui.classroom.zygote import end_with_parent
+
 log = logging.getLogger("textual-serve")
 
 STOP_SECONDS = 5.0      # how long a closed tab's app has to quit before it is killed
 GOOGLE_FONTS = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.S)
 FULL = ("\r\n  This class is full: {} tabs are open already. Close a tab you no longer use, "
         "or ask your teacher.\r\n")
+MAX_STDIN = 4096        # characters per key message: a typist sends one, a paste one event
+MAX_MESSAGE = 64 * 1024  # bytes per websocket message (aiohttp's default is 4 MB)
+SPAWN_SECONDS = 10.0    # how long the zygote may take to fork a tab's app
 MAX_SIZE = 500          # columns or rows a browser may ask for: more is a typo or an attack
 
 
 def app_argv(data_dir: str, python: str | None = None) -> list[str]:
     """The command that runs one learner's app: this Python, our package, the hidden option
     that makes it ask the learner's name and keep progress under ``data_dir``."""
-    return [python or sys.executable, "-m", "cnn_tui", "run", "--class-dir", os.fspath(data_dir)]
+    return [python or sys.executable, "-P", "-m", "cnn_tui", "run", "--class-dir",
+            os.fspath(data_dir)]
+
 
 
 class ExecAppService(AppService):
@@ -61,6 +68,7 @@ class ExecAppService(AppService):
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             env=environment,
+            preexec_fn=end_with_parent,
         )
         assert process.stdin is not None
         self._stdin = process.stdin
@@ -122,6 +130,9 @@ class ClassroomServer(Server):
         self.console.print(self.banner, highlight=False, soft_wrap=True)
 
     async def on_shutdown(self, app: web.Application) -> None:
+        # Every tab's app first (each quits, or is killed after STOP_SECONDS), then the zygote.
+        await asyncio.gather(*(service.stop() for service in list(self.sessions)),
+                             return_exceptions=True)
         if self.zygote is not None:
             await self.zygote.stop()
 
@@ -149,7 +160,7 @@ class ClassroomServer(Server):
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One browser tab: start its own app process and pass keys and screens between them."""
-        websocket = web.WebSocketResponse(heartbeat=15)
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
         width = max(1, min(MAX_SIZE, to_int(request.query.get("width", "80"), 80)))
         height = max(1, min(MAX_SIZE, to_int(request.query.get("height", "24"), 24)))
         service: ExecAppService | None = None
@@ -192,10 +203,11 @@ class ClassroomServer(Server):
             try:
                 envelope = message.json()
                 kind, data = envelope[0], envelope[1]
-            except (ValueError, TypeError, IndexError, KeyError):
+            except (ValueError, TypeError, IndexError, KeyError, RecursionError):
                 continue
             if kind == "stdin" and isinstance(data, str):
-                await app_service.send_bytes(data.encode("utf-8"))
+                # Every character is a key event in the app: a bounded number per message.
+                await app_service.send_bytes(data[:MAX_STDIN].encode("utf-8", "replace"))
             elif kind == "resize" and isinstance(data, dict):
                 w, h = data.get("width"), data.get("height")
                 if isinstance(w, int) and isinstance(h, int) and 0 < w <= MAX_SIZE \
@@ -281,18 +293,23 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             self._process = await asyncio.create_subprocess_exec(
-                self.python, "-m", zygote.__name__, str(theirs.fileno()), self.data_dir,
+                self.python, "-P", "-m", zygote.__name__, str(theirs.fileno()), self.data_dir,
                 stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
-                env=self.environment, pass_fds=(theirs.fileno(),), start_new_session=True)
+                env=self.environment, pass_fds=(theirs.fileno(),), start_new_session=True,
+                preexec_fn=end_with_parent)
         finally:
             theirs.close()
         ours.settimeout(self.READY_SECONDS)
         self._sock = ours
         loop = asyncio.get_running_loop()
-        ready = await loop.run_in_executor(None, ours.recv, 1)
+        try:
+            ready = await loop.run_in_executor(None, ours.recv, 1)
+        except OSError:                                 # a timeout too
+            ready = b""
         if ready != b"R":
             await self.stop()
             raise OSError("the app could not be loaded for the tabs")
+        ours.settimeout(SPAWN_SECONDS)
 
     def _spawn(self, width: int, height: int, fds: tuple[int, int, int]) -> int:
         from cnn_tui.classroom.zygote import ANSWER, REQUEST
@@ -320,7 +337,16 @@ class Zygote:
         ours = (pipes[0][1], pipes[1][0], pipes[2][0])
         try:
             async with self._lock:                  # one request on the socket at a time
-                pid = await loop.run_in_executor(None, self._spawn, width, height, theirs)
+                if self._sock is None:
+                    raise OSError("the zygote has stopped")
+                try:
+                    pid = await asyncio.shield(
+                        loop.run_in_executor(None, self._spawn, width, height, theirs))
+                except BaseException:
+                    # A late or lost answer would be read by the next request: out of step
+                    # for good. This zygote is done; tabs start fresh apps from now on.
+                    self._abandon()
+                    raise
         except BaseException:
             for fd in ours:
                 os.close(fd)
@@ -337,6 +363,16 @@ class Zygote:
                                                             os.fdopen(ours[0], "wb", 0))
         stdin = asyncio.StreamWriter(transport, protocol, None, loop)
         return ForkedProcess(pid, stdin, stdout, stderr)
+
+    def _abandon(self) -> None:
+        if self._sock is not None:
+            log.warning("the zygote did not answer; each tab starts a fresh app from now on")
+            try:
+                self._sock.shutdown(socket.SHUT_RDWR)    # the zygote sees the end and quits
+            except OSError:
+                pass
+            self._sock.close()
+            self._sock = None
 
     async def stop(self) -> None:
         if self._sock is not None:

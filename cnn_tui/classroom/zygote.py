@@ -32,8 +32,31 @@ import sys
 import threading
 import traceback
 
+PR_SET_PDEATHSIG = 1
 REQUEST = struct.Struct("!cHH")
 ANSWER = struct.Struct("!i")
+
+
+def _libc_prctl():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _libc_prctl()    # looked up now: a child between fork and exec must not import
+
+
+def end_with_parent() -> None:
+    """In a child about to run (a ``preexec_fn``, or first thing after a fork): on Linux,
+    have the kernel send it SIGTERM when its parent ends, even by SIGKILL, so no app outlives
+    its server (Textual's web driver quits on SIGTERM; a closed stdin alone does not end it)."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def preload() -> None:
@@ -72,6 +95,7 @@ def _child(sock: socket.socket, fds: list[int], width: int, height: int, data_di
     code = 1
     try:
         sock.close()
+        end_with_parent()                       # the zygote killed: its copies end too
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         for target, fd in zip((0, 1, 2), fds):

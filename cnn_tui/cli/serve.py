@@ -167,7 +167,11 @@ def print_report(classroom, learner: str | None, as_json: bool) -> int:
 
     puzzles = _curriculum()
     ids = [p.id for p in puzzles]
-    rows = classroom.report(ids)
+    try:
+        rows = classroom.report(ids)
+    except OSError as exc:
+        raise BadInput(f"cannot read {shown_path(str(classroom.root))}: "
+                       f"{exc.strerror or type(exc).__name__}") from None
     if learner is not None:
         try:
             folder = classroom.folder(learner).name

@@ -138,10 +138,10 @@ class Classroom:
         the folder. Raises :class:`BadName` or ``OSError``."""
         shown = check_name(name)
         folder = self.folder(shown)
-        folder.mkdir(parents=True, exist_ok=True)
-        if not stat.S_ISDIR(os.lstat(folder).st_mode):    # a link planted in learners/
-            raise NotADirectoryError(errno.ENOTDIR, "the learner's folder is a link, not a "
-                                                    "folder", str(folder))
+        for place in (self.root, folder):   # never through a link planted in the data folder
+            place.mkdir(parents=True, exist_ok=True)
+            if not stat.S_ISDIR(os.lstat(place).st_mode):
+                raise NotADirectoryError(errno.ENOTDIR, "a link, not a folder", str(place))
         card = folder / CARD
         if self._card_name(card) != shown:
             write_atomic(card, json.dumps({"name": shown}, ensure_ascii=False) + "\n",
@@ -150,16 +150,20 @@ class Classroom:
 
     @staticmethod
     def _card_name(card: Path) -> str | None:
+        """The name kept in a learner's card, if it is a good name of that very folder (a card
+        copied or edited into another folder is not believed)."""
         try:
             raw = json.loads(decode(read_regular(card, what="learner card", limit=CARD_LIMIT)))
             name = raw.get("name") if isinstance(raw, dict) else None
-            return check_name(name) if isinstance(name, str) else None
+            name = check_name(name) if isinstance(name, str) else None
         except (OSError, ValueError, RecursionError):
             return None
+        return name if name and folder_name_of(name) == card.parent.name else None
 
     def report(self, puzzle_ids: list[str]) -> list[LearnerRow]:
         """A row per learner folder, by name; counts only the puzzles in ``puzzle_ids``. Reads
-        without changing anything; folders that are not real folders are passed over."""
+        without changing anything; folders that are not real folders are passed over. Raises
+        ``OSError`` when ``learners/`` exists but cannot be read."""
         rows = []
         try:
             entries = sorted(os.scandir(self.root), key=lambda e: e.name)

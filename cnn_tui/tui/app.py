@@ -107,21 +107,40 @@ class CnnTuiApp(App[None]):
         if self.start == QUIZ:
             self.open_quiz()
 
+    @property
+    def awaiting_name(self) -> bool:
+        """Served, and the learner has not named themselves yet: nothing but the name screen
+        works (no palette, no chapter, no quiz kept in some other folder)."""
+        return self.classroom is not None and self.learner is None
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if self.awaiting_name and action == "command_palette":
+            return False
+        return super().check_action(action, parameters)
+
     def open_quiz(self) -> None:
         """Open the quiz on top of the lesson (escape comes back)."""
         from cnn_tui.tui.screens.quiz import make_quiz_screen
 
+        if self.awaiting_name:
+            return
         self.clear_notifications()        # a welcome note must not cover the quiz's feedback
         self.push_screen(make_quiz_screen(self.quiz_options))
 
     async def goto_chapter(self, chapter: str) -> None:
+        if self.awaiting_name:
+            return
         while len(self.screen_stack) > 1 and self.screen is not self.lesson:
             self.pop_screen()
         await self.lesson.goto_chapter(chapter)
 
     def set_picture(self, name: str) -> None:
+        if self.awaiting_name:
+            return
         self.lesson._act(self.model.set_picture, name)
 
     def set_feature(self, name: str) -> None:
         """A feature (diag, x, anti) or an edge kernel (horizontal, vertical, deg45, deg135)."""
+        if self.awaiting_name:
+            return
         self.lesson._act(self.model.set_feature, name)

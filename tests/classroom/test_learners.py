@@ -149,3 +149,21 @@ def test_a_link_planted_as_a_learner_folder_is_never_written_through(tmp_path):
     with pytest.raises(OSError, match="a link, not a folder"):
         room.enrol("Ann")
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_card_copied_into_another_folder_is_not_believed(tmp_path):
+    room = Classroom(tmp_path)
+    room.enrol("Ann")
+    bob = room.enrol("Bob")
+    (bob / "learner.json").write_text(json.dumps({"name": "Ann"}))
+    assert [r.name for r in room.report([])] == ["Ann", "bob"]
+
+
+def test_learners_itself_as_a_link_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "room").mkdir()
+    (tmp_path / "room" / "learners").symlink_to(elsewhere)
+    with pytest.raises(OSError, match="a link, not a folder"):
+        Classroom(tmp_path / "room").enrol("Ann")
+    assert list(elsewhere.iterdir()) == []

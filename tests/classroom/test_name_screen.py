@@ -124,3 +124,25 @@ async def test_the_welcome_note_goes_when_the_quiz_opens(tmp_path):
         await pilot.press("z")
         await settle(pilot)
         assert list(app._notifications) == []
+
+
+async def test_nothing_gets_past_the_name_screen(tmp_path, monkeypatch):
+    """Not the command palette, nor what it offers (the quiz, a chapter, a picture): before a
+    name there is no folder to keep progress in, and never the server user's own."""
+    teacher = tmp_path / "teacher's own"
+    monkeypatch.setenv("CNN_TUI_DATA_DIR", str(teacher))
+    app = served_app(tmp_path / "room")
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, NameScreen)
+        app.open_quiz()
+        await app.goto_chapter("pooling")
+        app.set_picture("o")
+        app.set_feature("x")
+        await settle(pilot)
+        assert isinstance(app.screen, NameScreen)
+        assert len(app.screen_stack) == 2            # the default screen and the name screen
+        assert app.model.picture == "x"
+    assert not teacher.exists()

@@ -115,7 +115,8 @@ async def test_junk_from_a_browser_never_ends_the_session_or_reaches_a_shell(ser
         ws = tab._ws
         for junk in ("not json", "[]", "{}", '["stdin"]', '["resize", {"width": 1e9}]',
                      '["resize", {"width": 99999, "height": 99999}]', '["stdin", 5]',
-                     json.dumps(["stdin", f"$(touch {marker})"]), '["who knows", 1]'):
+                     json.dumps(["stdin", f"$(touch {marker})"]), '["who knows", 1]',
+                     "[" * 20_000 + "]" * 20_000, '["stdin", "\\ud800"]'):
             await ws.send_str(junk)
         await ws.send_bytes(b"\x00\xff binary")
         await tab.wait_for("$(touch", 30)               # the junk's keys were only typed
@@ -172,7 +173,7 @@ async def test_without_the_zygote_each_tab_starts_a_fresh_app(tmp_path):
             assert len(apps) == 1                       # no zygote: the tab's own app only
             with open(f"/proc/{apps[0]}/cmdline", "rb") as fh:
                 argv = fh.read().split(b"\0")[:-1]
-            assert argv[1:] == [b"-m", b"cnn_tui", b"run", b"--class-dir",
+            assert argv[1:] == [b"-P", b"-m", b"cnn_tui", b"run", b"--class-dir",
                                 os.fsencode(str(server.data_dir))]
             await answer_first_puzzle(tab, "19")
         assert progress_of(server, "gus")[P1]["solved"] is True
@@ -191,5 +192,38 @@ async def test_a_full_class_says_so_instead_of_starting_one_more_app(tmp_path):
             assert len(app_processes(server)) == 2       # the zygote and the first tab's app
         async with Tab(server.url) as later:             # a place is free again
             await later.wait_for(NAME_PROMPT, 60)
+    finally:
+        _served.stop(server)
+
+
+async def test_a_flood_of_keys_in_one_message_is_cut_short(served):
+    """One message of 60,000 characters would be 60,000 key events (seconds of CPU, and
+    memory): only the first few thousand reach the app, which stays quick. A message over
+    64 KB ends only that tab."""
+    async with Tab(served.url, 100, 36) as tab:
+        await tab.wait_for(NAME_PROMPT, 60)
+        await tab._ws.send_str(json.dumps(["stdin", "a" * 60_000]))
+        await tab.wait_for("a" * 30, 30)                # the box took its 40 characters
+        await tab.press("ctrl+a", "ctrl+k")
+        await tab.wait_for("your name, then enter", 30)  # answered within the wait: not stuck
+        await tab.send("Ivy")
+        await tab.press("enter")
+        await tab.wait_for("Welcome, Ivy", 60)
+
+
+async def test_apps_started_afresh_end_when_the_server_is_killed(tmp_path):
+    """SIGKILL gives the server no chance to stop its apps: the kernel tells them (their
+    parent-death signal), so none is left running without a server."""
+    import signal
+
+    server = _served.start(tmp_path / "data", tmp_path / "kill.log",
+                           env={"CNN_TUI_SERVE_FORK": "0"})
+    try:
+        async with Tab(server.url) as tab:
+            await tab.wait_for(NAME_PROMPT, 60)
+            assert len(app_processes(server)) == 1
+            server.process.send_signal(signal.SIGKILL)
+            server.process.wait(10)
+            assert await wait_until(lambda: app_processes(server) == []), app_processes(server)
     finally:
         _served.stop(server)

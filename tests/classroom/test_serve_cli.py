@@ -156,3 +156,15 @@ def test_serve_help_lists_its_options_without_loading_the_server():
                            " if m in sys.modules))"], capture_output=True, text=True, timeout=60)
     assert "--host" in done.stdout and "--report" in done.stdout and "--data-dir" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_report_of_an_unreadable_class_is_one_line(tmp_path, monkeypatch):
+    room = Classroom(tmp_path)
+    room.enrol("Ann")
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("cnn_tui.quiz.learners.os.scandir", refuse)
+    one_line_error(run("serve", "--report", "--data-dir", str(tmp_path)),
+                   "cannot read", "Permission denied")
