@@ -25,6 +25,7 @@ import socket
 import sys
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -163,6 +164,11 @@ class ClassroomServer(Server):
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
         width = max(1, min(MAX_SIZE, to_int(request.query.get("width", "80"), 80)))
         height = max(1, min(MAX_SIZE, to_int(request.query.get("height", "24"), 24)))
+        origin = request.headers.get("Origin")
+        if origin is not None and urlsplit(origin).netloc != request.host:
+            # A browser always says which page opens a websocket: only our own page may start
+            # an app (another site the teacher visits must not drive the class's server).
+            return web.Response(status=403, text="only the cnn-tui page may open a session\n")
         service: ExecAppService | None = None
         try:
             await websocket.prepare(request)

@@ -227,3 +227,23 @@ async def test_apps_started_afresh_end_when_the_server_is_killed(tmp_path):
             assert await wait_until(lambda: app_processes(server) == []), app_processes(server)
     finally:
         _served.stop(server)
+
+
+async def test_another_site_cannot_open_a_session(served):
+    """A browser names the page that opens a websocket (Origin): another site the teacher
+    visits is refused; the cnn-tui page itself (browser test) and clients without a page are
+    let in."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http:
+        try:
+            await http.ws_connect(f"{served.url}/ws", headers={"Origin": "http://evil.example"})
+        except aiohttp.WSServerHandshakeError as refused:
+            assert refused.status == 403
+        else:
+            raise AssertionError("a websocket from another site was accepted")
+        ours = await http.ws_connect(f"{served.url}/ws",
+                                     headers={"Origin": f"http://127.0.0.1:{served.port}"})
+        await ours.close()
+    assert not (served.data_dir / "learners").exists() or \
+        list((served.data_dir / "learners").iterdir()) == []
