@@ -94,10 +94,6 @@ class ExecAppService(AppService):
                     pass
                 await process.wait()
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
 
 class ClassroomServer(Server):
     """Serves ``argv`` (see :func:`app_argv`) to every browser tab that opens the page."""
@@ -159,7 +155,7 @@ class ClassroomServer(Server):
         page = GOOGLE_FONTS.sub("", page)
         return web.Response(text=page, content_type="text/html")
 
-    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
         """One browser tab: start its own app process and pass keys and screens between them."""
         websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
         width = max(1, min(MAX_SIZE, to_int(request.query.get("width", "80"), 80)))
