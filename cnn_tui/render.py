@@ -263,3 +263,109 @@ def _style_at(piece: Text) -> Style | str:
         if span.start <= 0 < span.end:
             style = span.style
     return style
+
+
+# --- large matrices: colours for every cell at once, drawn two cells to a character -------------
+# A picture of your own may be 128x128: two columns per pixel and a character per value do not
+# fit, so large matrices are drawn as colour only, in half blocks (``▀``: the upper cell in the
+# character's colour, the lower one behind it), computed for every cell at once with NumPy.
+BIG_SIDE = 16    # a matrix with a side longer than this is always drawn in half blocks
+
+
+def _rgb_of(colour: str) -> np.ndarray:
+    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def is_big(shape) -> bool:
+    """True when a matrix of ``shape`` is drawn in half blocks (see :data:`BIG_SIDE`)."""
+    return max(shape, default=0) > BIG_SIDE
+
+
+def picture_rgb(values) -> np.ndarray:
+    """``(rows, cols, 3)`` colours of a picture: ink for +1, paper for -1, greys between
+    (as :func:`pixel_colour`, for every pixel at once)."""
+    a = np.asarray(values, dtype=float)
+    t = (np.clip(np.nan_to_num(a), -1.0, 1.0) + 1.0) / 2.0
+    paper, ink = _rgb_of(PAPER), _rgb_of(INK)
+    return np.rint(paper + (ink - paper) * t[..., None]).astype(np.uint8)
+
+
+def values_rgb(values, scale: float) -> np.ndarray:
+    """``(rows, cols, 3)`` colours of values on the diverging palette (as :func:`value_colours`'s
+    background, for every cell at once); a value not shown (NaN) is dark grey."""
+    a = np.asarray(values, dtype=float)
+    finite = np.isfinite(a)
+    t = np.zeros(a.shape) if scale <= 0 else np.clip(np.where(finite, a, 0.0) / scale, -1, 1)
+    neutral = np.array(NEUTRAL, dtype=float)
+    far = np.where((t >= 0)[..., None], np.array(POSITIVE, dtype=float),
+                   np.array(NEGATIVE, dtype=float))
+    rgb = np.rint(neutral + (far - neutral) * np.abs(t)[..., None])
+    rgb[~finite] = (0x33, 0x33, 0x33)
+    return rgb.astype(np.uint8)
+
+
+def paint(rgb: np.ndarray, cells: Iterable[tuple[int, int]], colour) -> None:
+    """Colour ``cells`` of ``rgb`` (in place) with ``colour`` (``#rrggbb``, or a function of
+    the cells' present colours returning new ones). Cells outside are skipped."""
+    cells = [(r, c) for r, c in cells if 0 <= r < rgb.shape[0] and 0 <= c < rgb.shape[1]]
+    if not cells:
+        return
+    rows, cols = zip(*cells)
+    if callable(colour):
+        rgb[rows, cols] = colour(rgb[rows, cols])
+    else:
+        rgb[rows, cols] = _rgb_of(colour).astype(np.uint8)
+
+
+def window_tint(rgb: np.ndarray) -> np.ndarray:
+    """The window's colours on a picture: paper turns light blue, ink dark blue, a grey the
+    blue between (the window stays visible and the picture readable)."""
+    paper, ink = _rgb_of(PAPER), _rgb_of(INK)
+    t = np.clip((paper.mean() - rgb.mean(axis=-1)) / (paper.mean() - ink.mean()), 0, 1)
+    light, dark = _rgb_of(OUTLINE_PAPER), _rgb_of(OUTLINE_INK)
+    return np.rint(light + (dark - light) * t[..., None]).astype(np.uint8)
+
+
+def half_block_line(top: np.ndarray, bottom: np.ndarray | None) -> list[tuple[str, int]]:
+    """Two rows of colours (``(cols, 3)`` each; ``bottom`` None under the last row of an odd
+    count) as one line of half blocks: a list of ``(style, run)``, ``style`` a Rich style string
+    (the upper colour on the lower one), ``run`` how many characters share it."""
+    line: list[tuple[str, int]] = []
+    last = None
+    for c in range(top.shape[0]):
+        pair = (tuple(top[c]), None if bottom is None else tuple(bottom[c]))
+        if pair == last:
+            style, run = line[-1]
+            line[-1] = (style, run + 1)
+            continue
+        last = pair
+        style = "#%02x%02x%02x" % pair[0]
+        if pair[1] is not None:
+            style += " on #%02x%02x%02x" % pair[1]
+        line.append((style, 1))
+    return line
+
+
+def crop_box(shape: tuple[int, int], focus: Iterable[tuple[int, int]], cols: int,
+             rows: int) -> tuple[int, int, int, int]:
+    """``(row0, row1, col0, col1)``: the part of a matrix of ``shape`` that fits ``cols`` by
+    ``rows`` cells, the whole matrix when it fits, else a part that holds the ``focus`` cells
+    (a window) and keeps them near its middle. ``row0`` is even, so that half blocks pair the
+    same rows as the view moves."""
+    focus = list(focus)
+
+    def axis(n: int, room: int, coords: list[int], even: bool) -> tuple[int, int]:
+        room = max(1, room)
+        if n <= room:
+            return 0, n
+        lo, hi = (min(coords), max(coords)) if coords else (0, 0)
+        start = (lo + hi) // 2 - room // 2
+        start = max(min(start, lo), hi - room + 1)
+        start = max(0, min(start, n - room))
+        if even and start % 2:
+            start = start - 1 if start > 0 and hi < start - 1 + room else min(start + 1, n - room)
+        return start, start + room
+
+    r0, r1 = axis(shape[0], rows, [r for r, _ in focus], True)
+    c0, c1 = axis(shape[1], cols, [c for _, c in focus], False)
+    return r0, r1, c0, c1

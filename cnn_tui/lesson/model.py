@@ -159,8 +159,19 @@ class LessonModel(Workbench):
     def at_end(self) -> bool:
         return self.position >= self.length
 
+    @property
+    def picture_problem(self) -> str | None:
+        """Why the open chapter cannot show the picture (it needs the lecture's size), or None."""
+        return self.current.picture_problem
+
+    def _check_picture(self) -> None:
+        problem = self.current.picture_problem
+        if problem:
+            raise ModelError(problem)
+
     def step(self) -> bool:
         """One step forward (the `right` key). Returns False when there was nowhere to go."""
+        self._check_picture()
         if self.editing:
             return self.move_cursor(0, 1)
         if self.steps_through:
@@ -172,6 +183,7 @@ class LessonModel(Workbench):
 
     def back(self) -> bool:
         """One step back (the `left` key)."""
+        self._check_picture()
         if self.editing:
             return self.move_cursor(0, -1)
         if self.steps_through:
@@ -183,21 +195,26 @@ class LessonModel(Workbench):
 
     def reset(self) -> None:
         """``r``: the open chapter goes back to its start."""
+        self._check_picture()
         self.current.reset()
 
     def to_end(self) -> None:
+        self._check_picture()
         self.position = self.length
 
     def jump_to(self, cell: tuple[int, int]) -> None:
         """Put the window on output cell ``(row, col)`` (filtering, convolution, padding, ...)."""
+        self._check_picture()
         self.current.jump_to(cell)
 
     def submit_prompt(self, text: str) -> None:
         """What the learner typed after ``g`` (a cell, or the params chapter's layer sizes)."""
+        self._check_picture()
         self.current.submit_prompt(text)
 
     # ------------------------------------------------------------------ features
     def next_feature(self, step: int = 1) -> None:
+        self._check_picture()
         self.current.next_feature(step)
 
     def set_feature(self, name: str) -> None:

@@ -16,7 +16,8 @@ import numpy as np
 
 from cnn_tui import engine
 from cnn_tui.lecture.data import ALL_PICTURES, FEATURE_TITLES, FEATURES, IMAGES, VARIANT_BY_NAME
-from cnn_tui.lecture.network import lecture_pipeline
+from cnn_tui.lecture.data import STRONG
+from cnn_tui.lecture.network import PICTURE_SIDES, lecture_pipeline
 
 # Every picture ``i`` steps through: the lecture's 18, the fainter pair, the envelope.
 PICTURES: tuple[str, ...] = tuple(v.name for v in ALL_PICTURES)
@@ -216,7 +217,33 @@ class Workbench:
     @property
     def picture_caption(self) -> str:
         label = "your drawing" if self.picture == CUSTOM else f"picture {self.picture}"
+        rows, cols = self.image.shape
+        if (rows, cols) != (9, 9):
+            label += f" {rows}x{cols}"
         return label + (" (edit)" if self.editing else "")
+
+    def open_picture(self, pixels, name: str) -> None:
+        """Study a picture of the learner's own (from a file: any size up to 128x128, values
+        between -1 and +1) in every chapter: the shared picture, and the picture of every
+        chapter that keeps one of its own, become it. ``i`` goes back to the lesson's."""
+        image = as_picture(pixels)
+        slots = [self._shared, *self._own.values()]
+        for slot in slots:
+            slot["picture"] = name
+            slot["image"] = image
+            slot["tones"] = tones_of(image)
+        rows, cols = image.shape
+        r, c = self.cursor
+        self.cursor = (min(r, rows - 1), min(c, cols - 1))
+        self.changed()
+
+    def picture_fits(self, sides: tuple[int, int] | None) -> bool:
+        """True when the picture's rows and columns both lie in ``sides`` (low, high), or when
+        there is no such need (None)."""
+        if sides is None:
+            return True
+        low, high = sides
+        return all(low <= n <= high for n in self.image.shape)
 
     # ------------------------------------------------------------------ drawing
     def toggle_edit(self) -> None:
@@ -317,5 +344,23 @@ class Workbench:
 
     @property
     def pipeline(self) -> engine.PipelineResult:
-        """The lecture's whole hand-wired network on the picture."""
-        return self.memo(("pipeline",), lambda: lecture_pipeline(self.image))
+        """The lecture's whole hand-wired network on the picture.
+
+        A picture of another size than the lecture's (7x7 to 10x10) goes through the same conv,
+        ReLU and two poolings; its longer vector fits no vote wiring, so its votes are NaN and
+        its prediction empty (the votes chapter says what it needs instead)."""
+        if self.picture_fits(PICTURE_SIDES):
+            return self.memo(("pipeline",), lambda: lecture_pipeline(self.image))
+        return self.memo(("pipeline",), self._stages)
+
+    def _stages(self) -> engine.PipelineResult:
+        img = np.asarray(self.image, dtype=float)
+        names = list(FEATURES)
+        conv = {n: engine.conv_single(img, FEATURES[n], mode="mean") for n in names}
+        relu = {n: engine.relu(m) for n, m in conv.items()}
+        pool = {n: engine.pool_single(m, "max", 2, 2, ceil_mode=True) for n, m in relu.items()}
+        pool2 = {n: engine.pool_single(m, "max", 2, 2, ceil_mode=True) for n, m in pool.items()}
+        vector = np.concatenate([m.reshape(-1) for m in pool2.values()])
+        return engine.PipelineResult(img, {n: np.asarray(FEATURES[n], dtype=float) for n in names},
+                                     conv, relu, pool, pool2, vector,
+                                     {k: float("nan") for k in STRONG}, "")

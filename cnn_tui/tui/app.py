@@ -40,7 +40,7 @@ class CnnTuiApp(App[None]):
 
     def __init__(self, start: str = CHAPTER_IDS[0], quiz_options: QuizOptions | None = None, *,
                  picture: str = "x", feature: str = "diag", play_interval: float = 0.3,
-                 classroom: Classroom | None = None, **kw) -> None:
+                 classroom: Classroom | None = None, own_picture=None, **kw) -> None:
         if start not in SCREENS:
             raise ValueError(f"unknown screen {start!r}; choose one of {', '.join(SCREENS)}")
         super().__init__(**kw)
@@ -52,6 +52,8 @@ class CnnTuiApp(App[None]):
         self.learner: str | None = None
         self.model = LessonModel(chapter=start if start != QUIZ else CHAPTER_IDS[0],
                                  picture=picture, feature=feature)
+        if own_picture is not None:     # cnn-tui --picture FILE: a loaded Picture
+            self.model.open_picture(own_picture.pixels, own_picture.name)
         self.lesson = LessonScreen(self.model, play_interval=play_interval)
         # When the learner last pressed a key or clicked: background work (training) steps
         # aside for a moment after it, so that the answer is drawn at full speed.
@@ -138,6 +140,26 @@ class CnnTuiApp(App[None]):
         if self.awaiting_name:
             return
         self.lesson._act(self.model.set_picture, name)
+
+    def ask_picture_file(self) -> None:
+        """The palette's "Open a picture file…": ask for a file, then study it everywhere."""
+        if self.awaiting_name:
+            return
+        if self.classroom is not None:     # served: files are the server's, not the learner's
+            self.lesson.say("In class, pictures come from the lesson (i) or your drawing (e); "
+                            "opening files works when cnn-tui runs on your own computer.")
+            return
+        from cnn_tui.tui.screens.open_picture import OpenPictureScreen
+
+        self.push_screen(OpenPictureScreen(), self._picture_opened)
+
+    def _picture_opened(self, picture) -> None:
+        if picture is None:
+            return
+        self.model.open_picture(picture.pixels, picture.name)
+        rows, cols = picture.pixels.shape
+        self.lesson.say(f"Opened {picture.name} ({rows}x{cols}); i goes back to the lesson's "
+                        f"pictures.", info=True)
 
     def set_feature(self, name: str) -> None:
         """A feature (diag, x, anti) or an edge kernel (horizontal, vertical, deg45, deg135)."""

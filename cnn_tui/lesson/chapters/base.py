@@ -58,6 +58,9 @@ class Chapter:
     map_click_jumps: ClassVar[bool] = False   # a click on the output map moves the window there
     # Features of its own (name -> title), that choose_feature takes and the palette offers.
     feature_choices: ClassVar[dict[str, str]] = {}
+    # The sides (low, high) a picture needs here (the lecture's network is wired for 7x7 to
+    # 10x10); None: any picture, whatever its size.
+    picture_sides: ClassVar[tuple[int, int] | None] = None
 
     def __init__(self, bench: Workbench) -> None:
         self.bench = bench
@@ -139,6 +142,19 @@ class Chapter:
 
     def offers_action(self, action: str) -> bool:
         return action in self.offers
+
+    @property
+    def picture_problem(self) -> str | None:
+        """Why this chapter cannot show the picture open now (one line), or None when it can."""
+        if self.bench.picture_fits(self.picture_sides):
+            return None
+        low, high = self.picture_sides
+        need = f"a {low}x{low} picture" if low == high else (
+            f"a picture from {low}x{low} to {high}x{high}")
+        rows, cols = self.bench.image.shape
+        return (f"This chapter needs {need}, as in the lecture (its network is wired for that "
+                f"size); yours is {rows}x{cols}. Press i for a lecture picture, or n and p for "
+                "another chapter.")
 
 
 def whole_numbers(text: str) -> list[int]:

@@ -105,6 +105,7 @@ class Chapter(Base):
             ("f", "next map"), ("g", "a cell of conv 2: row,col or map,row,col"),
             ("click", "on a map: pick it (at conv 2, and the cell)")) + PICK_KEYS
     offers = frozenset({PLAY, JUMP, FEATURE, RESET, EDIT, PICTURE})
+    picture_sides = (9, 9)
     steps_through = True
     settings = ("impl_map", "impl_cell")
     jump_prompt = "2nd convolution cell: row,col or map,row,col, e.g. 2,3 (escape cancels)"

@@ -100,6 +100,7 @@ class Chapter(Base):
     keys = (("right/left", "move the copy: right, down, left, up"),
             ("f", "next feature")) + PICK_KEYS
     offers = frozenset({FEATURE, RESET, EDIT, PICTURE})
+    picture_sides = (7, 10)
     settings = ("shift",)
 
     def __init__(self, bench) -> None:

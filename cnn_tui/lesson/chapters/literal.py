@@ -44,7 +44,14 @@ class Chapter(Base):
 
     @property
     def compare_image(self) -> np.ndarray:
-        return self.compare_variant.image
+        """The comparison picture, at the size of the picture studied (a picture of your own
+        may be larger than the lecture's 9x9: each of its pixels is then compared with the
+        comparison pixel it falls on)."""
+        image = self.compare_variant.image
+        shape = np.shape(self.bench.image)
+        if shape == image.shape:
+            return image
+        return self.memo(("compare", self.compare, shape), lambda: resized(image, shape))
 
     @property
     def compare_label(self) -> str | None:
@@ -105,6 +112,15 @@ class Chapter(Base):
             return head + f"A person sees {_a(mine)} and {_a(other)}." + also
         return head + (f"A person sees {_a(mine)} and {_a(other)}, yet {self.agree_count} pixels "
                        "agree: counting pixels is a poor judge of shape.")
+
+
+def resized(image, shape: tuple[int, int]) -> np.ndarray:
+    """``image`` drawn at ``shape`` by nearest neighbour: the pixel of ``image`` under the
+    middle of each new pixel."""
+    a = np.asarray(image)
+    rows = ((np.arange(shape[0]) + 0.5) * a.shape[0] / shape[0]).astype(int)
+    cols = ((np.arange(shape[1]) + 0.5) * a.shape[1] / shape[1]).astype(int)
+    return a[np.ix_(rows, cols)]
 
 
 def _a(label: str) -> str:

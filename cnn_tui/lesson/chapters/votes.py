@@ -159,6 +159,7 @@ class Chapter(Base):
     bindings = (ChapterKey("w", "toggle_fc_weights", "Weights"),
                 ChapterKey("m", "toggle_fc_rule", "Mean/weighted"))
     offers = frozenset({EDIT, PICTURE})
+    picture_sides = (7, 10)
     settings = ("vote_source", "fc_shown", "fc_rule")
 
     def __init__(self, bench) -> None:

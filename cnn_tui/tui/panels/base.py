@@ -16,7 +16,8 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.base import Chapter
-from cnn_tui.render import matrix_text, pixel_number
+from cnn_tui.render import (HIGHLIGHT, OUTLINE, PADDING_BG, crop_box, is_big, matrix_text, paint,
+                            picture_rgb, pixel_number, values_rgb, window_tint)
 from cnn_tui.tui.widgets.matrix import picture_text, values_text
 
 ARROW = Text(" → ", style="bold")
@@ -29,6 +30,73 @@ def picture_view_text(chapter: Chapter, outline=()) -> Text:
     bench = chapter.bench
     return picture_text(bench.image, outline=outline, highlight=bench.cursor_cells,
                         numbers=bench.numbers)
+
+
+LECTURE_ROWS = 10     # the tallest of the lecture's pictures and maps
+
+
+def stage_room(panel, below: int = 3) -> tuple[int, int]:
+    """``(columns, lines)`` the stage leaves a panel: the terminal less the title, the
+    explanation, the status line and the footer, and ``below`` lines the panel keeps for its
+    notes under the matrices."""
+    width, height = panel.app.size
+    return max(10, width - 2), max(4, height - 6 - below)
+
+
+def show_big(view, caption: str | Text, values, *, picture: bool, room: tuple[int, int],
+             outline=(), highlight=(), dim=(), scale: float = 1.0, focus=None) -> None:
+    """A large matrix in ``view`` (see :meth:`MatrixView.show_pixels`): colours only, half
+    blocks, the window tinted blue, ``highlight`` cells yellow, ``dim`` cells (padding) grey.
+    When it does not fit ``room`` (columns, lines), the part around ``focus`` (by default the
+    window and the highlight) is shown and the caption says which rows and columns."""
+    a = np.asarray(values, dtype=float)
+    rgb = picture_rgb(a) if picture else values_rgb(a, scale)
+    outline, highlight, dim = list(outline), list(highlight), list(dim)
+    if dim:
+        paint(rgb, dim, PADDING_BG)
+    if outline:
+        paint(rgb, outline, window_tint if picture else OUTLINE)
+    if highlight:
+        paint(rgb, highlight, HIGHLIGHT)
+    cols, lines = room
+    focus = list(focus) if focus is not None else outline + highlight
+    r0, r1, c0, c1 = crop_box(a.shape, focus, cols, 2 * max(1, lines - 1))
+    cap = caption.copy() if isinstance(caption, Text) else Text(str(caption), style="bold")
+    if (r1 - r0, c1 - c0) != a.shape:
+        cap.append(f" · rows {r0}–{r1 - 1}, cols {c0}–{c1 - 1}", style="dim")
+    view.show_pixels(cap, rgb[r0:r1, c0:c1], a.shape, (r0, c0))
+
+
+def fits_as_text(shape: tuple[int, int], room: tuple[int, int], cell_chars: int = 2) -> bool:
+    """True when a matrix of ``shape`` drawn ``cell_chars`` columns a cell, under a caption,
+    fits ``room`` (columns, lines); else it is drawn in half blocks. The lecture's sizes (up
+    to 10 rows) are always drawn as text: their chapters are laid out for them."""
+    if is_big(shape) or shape[1] * cell_chars > room[0]:
+        return False
+    return shape[0] <= LECTURE_ROWS or shape[0] + 1 <= room[1]
+
+
+def show_thumb(view, caption: str | Text, values, *, picture: bool, scale: float = 1.0,
+               limit: int = 16) -> None:
+    """A large matrix as a thumbnail: every ``s``-th row and column (``s`` the smallest step
+    that leaves at most ``limit`` of each), in half blocks."""
+    a = np.asarray(values, dtype=float)
+    step = max(1, -(-max(a.shape) // limit))
+    show_big(view, caption, a[::step, ::step], picture=picture, room=(limit, limit),
+             scale=scale, focus=[])
+
+
+def show_picture_view(view, chapter: Chapter, room: tuple[int, int], outline=(),
+                      caption: str | Text | None = None) -> None:
+    """The workbench's picture in ``view`` with the window ``outline`` and the drawing cursor:
+    as ink and paper (or numbers) when it is small, in half blocks when it is large."""
+    bench = chapter.bench
+    cap = bench.picture_caption if caption is None else caption
+    if not fits_as_text(bench.image.shape, room):
+        show_big(view, cap, bench.image, picture=True, room=room, outline=outline,
+                 highlight=bench.cursor_cells)
+    else:
+        view.show(cap, picture_view_text(chapter, outline=outline), bench.image.shape)
 
 
 def products_text(trace=None) -> Text:

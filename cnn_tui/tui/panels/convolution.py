@@ -8,7 +8,9 @@ from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
 from cnn_tui.lesson.chapters.convolution import Chapter
-from cnn_tui.tui.panels.base import ChapterPanel, picture_view_text, products_text
+from cnn_tui.render import is_big
+from cnn_tui.tui.panels.base import (ChapterPanel, products_text, show_big, show_picture_view,
+                                     stage_room)
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text, text_width, values_text
 
 
@@ -32,24 +34,44 @@ class ConvolutionPanel(ChapterPanel):
         filled = chapter.conv_filled
         cell = chapter.conv_cell
         tr = chapter.conv_trace
-        self.query_one("#image", MatrixView).show(
-            bench.picture_caption, picture_view_text(chapter, outline=chapter.window),
-            bench.image.shape)
+        cols, lines = stage_room(self)
+        room = ((cols - 16) // 2, lines)
+        show_picture_view(self.query_one("#image", MatrixView), chapter, room,
+                          outline=chapter.window)
         self.query_one("#kernel", MatrixView).show(
             bench.feature, picture_text(bench.kernel, numbers=bench.numbers), bench.kernel.shape)
         self.query_one("#products", MatrixView).show(
             "products", products_text(tr if filled else None), (3, 3))
+        room = (cols - self.query_one("#image", MatrixView).needed[0] - 2 - max(
+            self.query_one("#kernel", MatrixView).needed[0],
+            self.query_one("#products", MatrixView).needed[0]), lines)
         full = bench.conv_map()
         shown = chapter.shown_map
         hl = chapter.highlight
-        grid = values_text(shown, bench.style, scale=1.0, highlight=hl, cell_width=5)
-        chars = 7
-        if text_width(grid) + 2 * bench.image.shape[1] + 12 + 4 > width // self.zoom:
-            grid = values_text(shown, bench.style, scale=1.0, highlight=hl, cell_width=5, gap=1)
-            chars = 6
-        self.query_one("#map", MatrixView).show(
-            f"feature map {full.shape[0]}x{full.shape[1]}: {filled}/{bench.cells} filled",
-            grid, full.shape, chars)
+        caption = f"feature map {full.shape[0]}x{full.shape[1]}: {filled}/{bench.cells} filled"
+        view = self.query_one("#map", MatrixView)
+        grid = None
+        if not is_big(full.shape):
+            grid = values_text(shown, bench.style, scale=1.0, highlight=hl, cell_width=5)
+            chars = 7
+            used = 2 * bench.image.shape[1] + 12 + 4
+            if text_width(grid) + used > width // self.zoom:
+                grid = values_text(shown, bench.style, scale=1.0, highlight=hl, cell_width=5,
+                                   gap=1)
+                chars = 6
+            if text_width(grid) + used > width or full.shape[0] + 1 > lines:
+                grid = None
+        if grid is None:
+            show_big(view, caption, shown, picture=False, room=room, highlight=hl)
+        else:
+            view.show(caption, grid, full.shape, chars)
+        self._working(chapter)
+
+    def _working(self, chapter: Chapter) -> None:
+        bench = chapter.bench
+        filled = chapter.conv_filled
+        tr = chapter.conv_trace
+        cell = chapter.conv_cell
         w = Text()
         r, c = cell
         if filled == 0:

@@ -8,7 +8,9 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.edges import EDGE_NAMES, EDGE_SYMBOLS, Chapter
-from cnn_tui.tui.panels.base import ChapterPanel, choice_caption, picture_view_text, update
+from cnn_tui.render import is_big
+from cnn_tui.tui.panels.base import (ChapterPanel, choice_caption, fits_as_text, show_big,
+                                     show_picture_view, show_thumb, stage_room, update)
 from cnn_tui.tui.widgets.matrix import MatrixView, half_block_text, heat_text, values_text
 
 
@@ -28,17 +30,23 @@ class EdgesPanel(ChapterPanel):
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench
         peaks = chapter.edge_peak_pixels()
-        self.query_one("#image", MatrixView).show(
-            bench.picture_caption, picture_view_text(chapter, outline=peaks), bench.image.shape)
+        cols, lines = stage_room(self, below=4 + 9)
+        show_picture_view(self.query_one("#image", MatrixView), chapter, ((cols - 14) // 2, lines),
+                          outline=peaks)
         k = chapter.edge_kernel
         self.query_one("#kernel", MatrixView).show(chapter.edge,
                                                    values_text(k, "number", scale=2), k.shape, 4)
         m = chapter.edge_map()
         scale = chapter.edge_scale
         _, cells = chapter.edge_peak()
-        self.query_one("#map", MatrixView).show(
-            f"sum map: {chapter.edge_title}",
-            values_text(m, "number", scale=scale, highlight=cells), m.shape)
+        caption = f"sum map: {chapter.edge_title}"
+        room = (cols - self.query_one("#image", MatrixView).needed[0] - 16, lines)
+        if fits_as_text(m.shape, room, 4):
+            self.query_one("#map", MatrixView).show(
+                caption, values_text(m, "number", scale=scale, highlight=cells), m.shape)
+        else:
+            show_big(self.query_one("#map", MatrixView), caption, m, picture=False, room=room,
+                     scale=scale, highlight=cells)
         t = Text()
         t.append(chapter.edge_peak_sentence(), style="bold")
         t.append(" Outlined on the picture, yellow on the map.", style="dim")
@@ -49,8 +57,12 @@ class EdgesPanel(ChapterPanel):
         for name in EDGE_NAMES:
             mm = chapter.edge_map(name)
             caption = choice_caption(f"{name} {EDGE_SYMBOLS[name]}", name == chapter.edge)
+            view = self.query_one(f"#t-{name}", MatrixView)
+            if is_big(mm.shape):
+                show_thumb(view, caption, mm, picture=False, scale=scale)
+                continue
             grid = half_block_text(mm, scale) if small else heat_text(mm, scale=scale)
-            self.query_one(f"#t-{name}", MatrixView).show(caption, grid, mm.shape)
+            view.show(caption, grid, mm.shape)
 
     def status(self, chapter):
         return ("f or right/left: next kernel · i/e: this chapter's picture · r: the "

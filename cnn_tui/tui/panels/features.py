@@ -8,7 +8,8 @@ from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.features import Chapter
 from cnn_tui.lecture.data import FEATURES
-from cnn_tui.tui.panels.base import ChapterPanel, picture_view_text
+from cnn_tui.tui.panels.base import (ChapterPanel, fits_as_text, show_big, show_picture_view,
+                                     stage_room)
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, text_width, values_text
 
 
@@ -37,19 +38,26 @@ class FeaturesPanel(ChapterPanel):
         # One fit at a time: its window outlined on the picture, its 1.00 highlighted on the
         # map; the other fits framed on the map only (outlined together on the picture, the
         # windows of neighbouring fits would run into one blob).
-        self.query_one("#image", MatrixView).show(
-            bench.picture_caption,
-            picture_view_text(chapter, outline=chapter.current_fit_pixels), bench.image.shape)
+        cols, lines = stage_room(self, below=4)
+        used = self.query_one(f"#f-{chapter.features[0][0]}", MatrixView).needed[0] + 2
+        image = self.query_one("#image", MatrixView)
+        show_picture_view(image, chapter, ((cols - used) // 2, lines),
+                          outline=chapter.current_fit_pixels)
         m = bench.conv_map()
         chosen = [fit] if fit is not None else []
         others = [h for h in hits if h != fit]
         zoom = self.zoom
-        grid = values_text(m, bench.style, scale=1.0, highlight=chosen, outline=others)
-        if (text_width(grid) + 20) * zoom > width:
-            grid = heat_text(m, scale=1.0, highlight=chosen, outline=others)
-        self.query_one("#map", MatrixView).show(
-            f"{bench.feature} map: {len(hits)} perfect fit{'' if len(hits) == 1 else 's'} (1.00)",
-            grid, m.shape)
+        caption = (f"{bench.feature} map: {len(hits)} perfect fit"
+                   f"{'' if len(hits) == 1 else 's'} (1.00)")
+        room = (cols - used - image.needed[0] - 1, lines)
+        if fits_as_text(m.shape, room, 1):
+            grid = values_text(m, bench.style, scale=1.0, highlight=chosen, outline=others)
+            if (text_width(grid) + 20) * zoom > width:
+                grid = heat_text(m, scale=1.0, highlight=chosen, outline=others)
+            self.query_one("#map", MatrixView).show(caption, grid, m.shape)
+        else:
+            show_big(self.query_one("#map", MatrixView), caption, m, picture=False, room=room,
+                     highlight=chosen, outline=others, focus=chosen)
         self.query_one("#fit", Static).update(self.fit_text(chapter, len(hits)))
 
     @staticmethod

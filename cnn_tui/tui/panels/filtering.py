@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
 from cnn_tui.lesson.chapters.filtering import FILTER_STAGES, Chapter
-from cnn_tui.tui.panels.base import ChapterPanel, picture_view_text, products_text
+from cnn_tui.tui.panels.base import ChapterPanel, products_text, show_picture_view, stage_room
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text
 
 
@@ -29,9 +29,9 @@ class FilteringPanel(ChapterPanel):
         cell = chapter.filter_cell
         stage = chapter.filter_stage
         tr = chapter.filter_trace
-        self.query_one("#image", MatrixView).show(
-            bench.picture_caption, picture_view_text(chapter, outline=chapter.window),
-            bench.image.shape)
+        cols, lines = stage_room(self, below=7)
+        show_picture_view(self.query_one("#image", MatrixView), chapter, (cols - 40, lines + 4),
+                          outline=chapter.window)
         self.query_one("#patch", MatrixView).show(
             "window", picture_text(tr.patch, numbers=bench.numbers), tr.patch.shape)
         self.query_one("#kernel", MatrixView).show(

@@ -10,7 +10,8 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.literal import Chapter
-from cnn_tui.tui.panels.base import STRONG_COLOUR, ChapterPanel, bar, picture_view_text
+from cnn_tui.tui.panels.base import (STRONG_COLOUR, ChapterPanel, bar, fits_as_text, show_big,
+                                     show_picture_view, stage_room)
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text
 
 
@@ -35,16 +36,29 @@ class LiteralPanel(ChapterPanel):
         room = max(grid, width - 2 * (grid + 1) - 2)
         lines = textwrap.wrap(f"{v.name}: {v.description}", room)[:3]
         pad = "\n" * (len(lines) - 1)
-        self.query_one("#image", MatrixView).show(
-            Text(bench.picture_caption + pad, style="bold"), picture_view_text(chapter), shape)
+        cols, height = stage_room(self)
+        each = ((cols - 4) // 3, height)
+        big = not fits_as_text(shape, each)
+        if big:
+            lines, pad = [v.name], ""
+        show_picture_view(self.query_one("#image", MatrixView), chapter, each,
+                          caption=Text(bench.picture_caption + pad, style="bold"))
         bad = chapter.mismatches
-        diff = picture_text(-np.ones(shape), highlight=bad, mark="!!")  # mismatches marked !!
-        self.query_one("#diff", MatrixView).show(Text("disagree" + pad, style="bold"), diff,
-                                                 shape)
+        diff = self.query_one("#diff", MatrixView)
+        if big:
+            show_big(diff, f"disagree: {len(bad)}", -np.ones(shape), picture=True, room=each,
+                     highlight=bad, focus=[])
+        else:
+            diff.show(Text("disagree" + pad, style="bold"),
+                      picture_text(-np.ones(shape), highlight=bad, mark="!!"), shape)
         caption = Text("\n".join(lines))
         caption.stylize("bold", 0, len(v.name))
-        self.query_one("#other", MatrixView).show(
-            caption, picture_text(chapter.compare_image, numbers=bench.numbers), shape)
+        other = self.query_one("#other", MatrixView)
+        if big:
+            show_big(other, caption + Text(f" at {shape[0]}x{shape[1]}"), chapter.compare_image,
+                     picture=True, room=each, focus=[])
+        else:
+            other.show(caption, picture_text(chapter.compare_image, numbers=bench.numbers), shape)
         share = chapter.match_share
         t = Text()
         t.append(f"{chapter.agree_count} of {chapter.pixel_count} pixels agree ", style="bold")

@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.pooling import Chapter
-from cnn_tui.tui.panels.base import ChapterPanel
+from cnn_tui.tui.panels.base import ChapterPanel, fits_as_text, show_big, stage_room
 from cnn_tui.tui.widgets.matrix import MatrixView, values_text
 
 
@@ -28,6 +28,23 @@ class PoolingPanel(ChapterPanel):
         tr = chapter.pool_trace
         rm = bench.relu_map
         gap = 2 if width // self.zoom >= 49 + 28 + 3 else 1
+        cols, lines = stage_room(self, below=9)
+        pm = chapter.shown_pooled
+        if not fits_as_text(rm.shape, (cols - 7 * pm.shape[1], lines), 7):
+            room = (cols * 2 // 3, lines)
+            show_big(self.query_one("#relu", MatrixView), f"{bench.feature} map after ReLU", rm,
+                     picture=False, room=room, outline=chapter.window, highlight=chapter.winner)
+            show_big(self.query_one("#pool", MatrixView),
+                     f"{chapter.pool_op} pool {pm.shape[0]}x{pm.shape[1]}", pm, picture=False,
+                     room=(cols - self.query_one("#relu", MatrixView).needed[0] - 2, lines),
+                     highlight=chapter.highlight)
+        else:
+            self._text_maps(chapter, gap)
+        self._notes(chapter)
+
+    def _text_maps(self, chapter: Chapter, gap: int) -> None:
+        bench = chapter.bench
+        rm = bench.relu_map
         self.query_one("#relu", MatrixView).show(
             f"{bench.feature} map after ReLU",
             values_text(rm, bench.style, scale=1.0, outline=chapter.window,
@@ -38,6 +55,11 @@ class PoolingPanel(ChapterPanel):
             values_text(pm, bench.style, scale=1.0, highlight=chapter.highlight, cell_width=5,
                         gap=gap),
             pm.shape)
+
+    def _notes(self, chapter: Chapter) -> None:
+        bench = chapter.bench
+        filled = chapter.pool_filled
+        tr = chapter.pool_trace
         t = Text()
         if not filled:
             t.append("Press right to place the 2x2 window on the top-left corner.")

@@ -8,7 +8,8 @@ from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.relu import Chapter
 from cnn_tui.lecture.data import FEATURES
-from cnn_tui.tui.panels.base import ChapterPanel, choice_caption
+from cnn_tui.render import is_big
+from cnn_tui.tui.panels.base import ChapterPanel, choice_caption, show_big, show_thumb, stage_room
 from cnn_tui.tui.widgets.matrix import (MatrixView, half_block_text, heat_text, text_width,
                                         values_text)
 
@@ -42,6 +43,9 @@ class ReluPanel(ChapterPanel):
         hl = chapter.highlight
         gap = 2 if width >= 49 + 26 + 2 else 1
         c = bench.conv_map()
+        if is_big(c.shape) or 7 * c.shape[1] + 30 > width:
+            self._big(chapter, width)
+            return
         grid = values_text(c, bench.style, scale=1.0, outline=hl, cell_width=5, gap=gap)
         self.query_one("#conv", MatrixView).show(
             f"{bench.feature} map (one of {len(chapter.stack)})", grid, c.shape)
@@ -58,6 +62,28 @@ class ReluPanel(ChapterPanel):
             thumb = heat_text(m, scale=1.0) if square else half_block_text(m, scale=1.0)
             self.query_one(f"#t-{name}", MatrixView).show(
                 choice_caption(name, name == bench.feature), thumb, m.shape)
+        self._cell_note(chapter)
+
+    def _big(self, chapter: Chapter, width: int) -> None:
+        """A large picture's maps: colours only (half blocks), around the cell being rectified."""
+        bench = chapter.bench
+        c = bench.conv_map()
+        hl = chapter.highlight
+        cols, lines = stage_room(self, below=2)
+        room = ((cols - 22) // 2, lines)
+        show_big(self.query_one("#conv", MatrixView),
+                 f"{bench.feature} map (one of {len(chapter.stack)})", c, picture=False,
+                 room=room, outline=hl)
+        show_big(self.query_one("#relu", MatrixView),
+                 f"after ReLU: {chapter.relu_filled}/{bench.cells}", chapter.shown_relu,
+                 picture=False, room=room, highlight=hl)
+        for name, m in chapter.stack:
+            show_thumb(self.query_one(f"#t-{name}", MatrixView),
+                       choice_caption(name, name == bench.feature), m, picture=False, limit=14)
+        self._cell_note(chapter)
+
+    def _cell_note(self, chapter: Chapter) -> None:
+        bench = chapter.bench
         t = Text()
         t.append("\nf picks the map to rectify.\n")
         step = chapter.cell_step

@@ -8,8 +8,12 @@ from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.stacking import STACK_STAGES, STAGE_SHORT, Chapter
 from cnn_tui.render import value_colours
-from cnn_tui.tui.panels.base import ChapterPanel
+from cnn_tui.render import is_big
+from cnn_tui.tui.panels.base import ChapterPanel, show_big, show_thumb, stage_room
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, values_text
+
+
+MAX_CELLS = 4      # rows of the vector's table (the lecture's 2x2 maps have 4 cells)
 
 
 class StackingPanel(ChapterPanel):
@@ -31,11 +35,16 @@ class StackingPanel(ChapterPanel):
         bench = chapter.bench
         maps = chapter.stage_maps
         stage = chapter.stack_stage
+        big = is_big(maps[0].shape)
         for i, m in enumerate(maps):
-            grid = (picture_text(m, numbers=bench.numbers) if i == 0
-                    else heat_text(m, scale=1.0))
             cap = Text(f"{STAGE_SHORT[i]} {m.shape[0]}x{m.shape[1]}",
                        style="bold reverse" if i == stage else "dim" if i > stage else "")
+            if big:
+                show_thumb(self.query_one(f"#s{i}", MatrixView), cap, m, picture=i == 0,
+                           limit=min(16, (width - 10) // 5))
+                continue
+            grid = (picture_text(m, numbers=bench.numbers) if i == 0
+                    else heat_text(m, scale=1.0))
             self.query_one(f"#s{i}", MatrixView).show(cap, grid, m.shape)
         m = maps[stage]
         detail = self.query_one("#detail", MatrixView)
@@ -52,8 +61,14 @@ class StackingPanel(ChapterPanel):
                         if lab.feature == bench.feature]
                 if mine:
                     caption += f" = #{mine[0]}-#{mine[-1]}"
-            detail.show(caption,
-                        values_text(m, bench.style, scale=1.0, cell_width=5, gap=gap), m.shape)
+            if is_big(m.shape) or (7 * m.shape[1] + 1) + table > width:
+                cols, lines = stage_room(self, below=10)
+                show_big(detail, caption, m, picture=False, room=(cols - table - 2, lines),
+                         focus=[])
+            else:
+                detail.show(caption,
+                            values_text(m, bench.style, scale=1.0, cell_width=5, gap=gap),
+                            m.shape)
         self.query_one("#vector", Static).update(self.vector_text(chapter))
 
     @staticmethod
@@ -74,6 +89,9 @@ class StackingPanel(ChapterPanel):
             t.append(f"{name:^{5 + width}}", style="bold reverse" if name == bench.feature
                      else "bold")
         t.append("\n")
+        more = len(cells) - MAX_CELLS
+        if more > 0:        # a large picture's vector: its first cells, and how many more
+            cells = cells[:MAX_CELLS]
         for i, cell in enumerate(cells):
             t.append(f"{cell[0]},{cell[1]} ")
             for name in maps:
@@ -83,6 +101,8 @@ class StackingPanel(ChapterPanel):
                 t.append(f"{bench.fmt(v):>{width}}", style=f"{fg} on {bg}")
             if i < len(cells) - 1:
                 t.append("\n")
+        if more > 0:
+            t.append(f"\n… and {more} more cells", style="dim")
         # Fewer connections: what the maps pass on, pooled 0, 1 and 2 times.
         rows = chapter.connections
         t.append("\nvalues:")

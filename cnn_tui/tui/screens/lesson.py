@@ -83,6 +83,9 @@ class LessonScreen(Screen[None]):
     LessonScreen #explain { height: auto; max-height: 3; width: 1fr; color: $text-muted; }
     LessonScreen #stage { height: 1fr; width: 1fr; overflow: hidden hidden; }
     LessonScreen #status { height: 1; width: 1fr; background: $boost; }
+    LessonScreen #needs { display: none; height: 1fr; width: 1fr; padding: 1 2; }
+    LessonScreen.needs-picture #needs { display: block; }
+    LessonScreen.needs-picture #stage { display: none; }
     LessonScreen #prompt { display: none; height: 1; border: none; padding: 0 1; }
     LessonScreen #prompt.shown { display: block; }
     LessonScreen.prompting #status { display: none; }
@@ -117,6 +120,7 @@ class LessonScreen(Screen[None]):
             yield Static(id="title")
             yield Static(id="explain")
             yield Container(id="stage")
+            yield Static(id="needs")
             yield Static(id="status")
             prompt = Input(id="prompt")
             prompt.cursor_blink = False
@@ -268,7 +272,12 @@ class LessonScreen(Screen[None]):
         update(self.query_one("#title", Static), title)
         update(self.query_one("#explain", Static), ch.text)
         panel = self.panel
-        if panel is not None and panel.chapter_id == m.chapter:
+        problem = m.picture_problem
+        self.set_class(bool(problem), "needs-picture")
+        if problem:
+            update(self.query_one("#needs", Static), Text(problem, style="bold"))
+            status = self.message or "i: a lecture picture · n/p: another chapter"
+        elif panel is not None and panel.chapter_id == m.chapter:
             key = self._fit_state()
             if key != self._fit_key:            # another step: start from what fitted there
                 self._fit_key = key
