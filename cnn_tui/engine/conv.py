@@ -35,6 +35,7 @@ below what the 50M-value caps alone would let through (a 100x100 kernel over pad
 from __future__ import annotations
 
 import math
+import os
 import threading
 from dataclasses import dataclass
 from itertools import product as _iproduct
@@ -107,7 +108,7 @@ def _finite(arr: np.ndarray, name: str) -> np.ndarray:
     """``arr`` as a floating array (whole numbers become float64) without NaN or infinity."""
     if arr.dtype.kind != "f":
         arr = arr.astype(np.float64)
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         raise EngineError(f"{name} contains NaN or infinity")
     return arr
 
@@ -140,7 +141,7 @@ def windows(xp: np.ndarray, g: ConvGeometry) -> np.ndarray:
     strides = (st[:lead]
                + tuple(st[lead + i] * g.stride[i] for i in range(nd))
                + tuple(st[lead + i] * g.dilation[i] for i in range(nd)))
-    return as_strided(xp, shape, strides, writeable=False)
+    return _view(xp, shape, strides)
 
 
 # --- the fast forward/backward core -------------------------------------------------------------
@@ -193,6 +194,16 @@ def _scratch(name: str, size: int, dtype) -> np.ndarray:
     return arr[:size]
 
 
+def _view(base: np.ndarray, shape, strides) -> np.ndarray:
+    """A read-only strided view of ``base`` (``as_strided`` without its Python overhead when
+    ``base`` is C-contiguous: the view is then made straight on ``base``'s memory)."""
+    if base.flags.c_contiguous:
+        v = np.ndarray(shape, base.dtype, buffer=base, strides=strides)
+        v.flags.writeable = False
+        return v
+    return as_strided(base, shape, strides, writeable=False)
+
+
 def _contiguous_strides(shape, itemsize: int) -> tuple[int, ...]:
     strides, step = [], itemsize
     for n in reversed(shape):
@@ -215,7 +226,7 @@ class _Plan:
     """
 
     __slots__ = ("g", "n", "c", "ck", "full", "spatial", "q", "length", "pcols", "offsets",
-                 "block", "p", "strides", "itemsize")
+                 "block", "p", "strides", "itemsize", "swap", "vtail", "vidx", "kshape", "gather")
 
     def __init__(self, xp_shape, g: ConvGeometry, itemsize: int, strides=None):
         self.g = g
@@ -248,6 +259,11 @@ class _Plan:
             self.pcols = p
         per_image = self.ck * self.pcols * itemsize
         self.block = max(1, min(self.n, _BLOCK_BYTES // max(per_image, 1)))
+        self.swap = (1, 0) + tuple(range(2, 2 + g.nd))  # (F, m, *out) <-> (m, F, *out)
+        self.vtail = (g.out_shape[0],) + self.spatial[1:] if self.full else g.out_shape
+        self.vidx = (Ellipsis,) + tuple(slice(0, m) for m in g.out_shape)
+        self.kshape = (self.c,) + g.kernel
+        self.gather = None  # see _small_forward
 
     def source(self, xp: np.ndarray) -> np.ndarray:
         """A read-only view ``(C, *k, N, pcols-or-length)`` of every column of ``xp``."""
@@ -257,7 +273,7 @@ class _Plan:
             shape = (self.c,) + g.kernel + (self.n, self.length)
             strides = ((xp.strides[1],) + tuple(o * it for o in self.offsets)
                        + (xp.strides[0], it))
-            return as_strided(xp, shape, strides, writeable=False)
+            return _view(xp, shape, strides)
         view = windows(xp, g)  # (N, C, *out, *k)
         nd = g.nd
         order = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
@@ -273,7 +289,7 @@ class _Plan:
     def fill(self, buf: np.ndarray, src: np.ndarray, s: int, e: int) -> np.ndarray:
         """Copy the columns of images ``s:e`` into the flat ``buf``; return ``(CK, m*pcols)``."""
         m = e - s
-        b = buf[:self.ck * m * self.pcols].reshape((self.c,) + self.g.kernel + (m, self.pcols))
+        b = buf[:self.ck * m * self.pcols].reshape(self.kshape + (m, self.pcols))
         if self.full:
             np.copyto(b[..., :self.length], src[..., s:e, :])
             if self.length < self.pcols:
@@ -300,12 +316,36 @@ class _Plan:
 
     def valid(self, a: np.ndarray) -> np.ndarray:
         """``(..., m, pcols)`` -> ``(..., m, *out)``: drop the full-width layout's extra outputs."""
-        g = self.g
-        lead = a.shape[:-1]
-        if not self.full:
-            return a.reshape(lead + g.out_shape)
-        a = a.reshape(lead + (g.out_shape[0],) + self.spatial[1:])
-        return a[(Ellipsis,) + tuple(slice(0, m) for m in g.out_shape)]
+        a = a.reshape(a.shape[:-1] + self.vtail)
+        return a[self.vidx] if self.full else a
+
+
+# Plans and tile lists depend on shapes only: they are made once per shape and kept (a few
+# hundred at most), so a call on a small picture does not rebuild them. The key holds the
+# geometry's id and the entry the geometry itself, checked by identity (the geometries of a
+# network layer, or of :func:`_check`'s cache, live as long as they are used); the block, waste
+# and tile settings are in the key so that changing them (as the tests do) makes new plans.
+_CACHE_MAX = 512
+_PLANS: dict = {}
+_TILES: dict = {}
+
+
+def _kept(cache: dict, key, g, make):
+    hit = cache.get(key)
+    if hit is not None and hit[0] is g:
+        return hit[1]
+    value = make()
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    cache[key] = (g, value)
+    return value
+
+
+def _plan(xp_shape, g: ConvGeometry, itemsize: int, strides=None) -> _Plan:
+    """The (cached) :class:`_Plan` of a padded input of this shape and these strides."""
+    key = (id(g), tuple(xp_shape), itemsize, None if strides is None else tuple(strides),
+           _BLOCK_BYTES, _WASTE)
+    return _kept(_PLANS, key, g, lambda: _Plan(xp_shape, g, itemsize, strides))
 
 
 def _boxes(shape, budget: int):
@@ -334,7 +374,12 @@ def _tiles(xp_shape, g: ConvGeometry, f: int, itemsize: int, min_pixels: int = 1
     offsets once per box); the kernel is cut only when one window's column alone would exceed
     _TILE_VALUES.
     """
-    plan = _Plan(xp_shape, g, itemsize)
+    key = (id(g), tuple(xp_shape), f, itemsize, min_pixels, _BLOCK_BYTES, _WASTE, _TILE_VALUES)
+    return _kept(_TILES, key, g, lambda: _make_tiles(xp_shape, g, f, itemsize, min_pixels))
+
+
+def _make_tiles(xp_shape, g: ConvGeometry, f: int, itemsize: int, min_pixels: int):
+    plan = _plan(xp_shape, g, itemsize)
     if max(plan.ck, f) * plan.pcols <= _TILE_VALUES:
         return None
     waste = plan.pcols / plan.p  # the full-width layout's extra columns (at most _WASTE)
@@ -371,11 +416,36 @@ def _tile(g: ConvGeometry, obox, kbox):
     return sub, (kbox[0],) + tuple(slice(a, a + n) for a, n in zip(lo, span))
 
 
+# Small calls (the lesson's single pictures): when every column fits one block of at most
+# _SMALL_COLUMNS values, the column matrix is one gather through an index matrix made once per
+# shape (the same matrix _Plan.fill builds, column for column; only the thrown-away extra
+# columns of the full-width layout hold other values), then the same GEMM: the same bits.
+_SMALL_COLUMNS = 1 << 15
+
+
+def _small_forward(xp: np.ndarray, w2: np.ndarray, plan: _Plan) -> np.ndarray:
+    idx = plan.gather
+    if idx is None:
+        cells = np.arange(xp.size, dtype=np.intp).reshape(xp.shape)
+        src = plan.source(cells)
+        buf = np.zeros(plan.ck * plan.n * plan.pcols, dtype=np.intp)
+        idx = plan.fill(buf, src, 0, plan.n)
+        idx.flags.writeable = False
+        plan.gather = idx
+    out = w2 @ xp.reshape(-1).take(idx)
+    res = plan.valid(out.reshape(w2.shape[0], plan.n, plan.pcols)).transpose(plan.swap)
+    return np.ascontiguousarray(res)
+
+
 def _forward(xp: np.ndarray, w2: np.ndarray, g: ConvGeometry) -> np.ndarray:
     """``(N, C, *padded) x (F, C*K) -> (N, F, *out)`` via blocked column GEMMs (in tiles when an
     image is too large for one, see "Tiles" above)."""
     xp = np.ascontiguousarray(xp)
     n, c, f = xp.shape[0], xp.shape[1], w2.shape[0]
+    plan = _plan(xp.shape, g, xp.itemsize)
+    if plan.block >= n and plan.ck * n * plan.pcols <= _SMALL_COLUMNS and _tiles(
+            xp.shape, g, f, xp.itemsize) is None:
+        return _small_forward(xp, w2, plan)
     y = np.empty((n, f) + g.out_shape, dtype=xp.dtype)
     tiles = _tiles(xp.shape, g, f, xp.itemsize)
     if tiles is None:
@@ -396,18 +466,32 @@ def _forward(xp: np.ndarray, w2: np.ndarray, g: ConvGeometry) -> np.ndarray:
 def _forward_into(y: np.ndarray, xp: np.ndarray, w2: np.ndarray, g: ConvGeometry,
                   add: bool = False, keep=None) -> None:
     """Write (or with ``add``, add) ``xp (N, C, *padded) x w2 (F, C*K)`` into ``y (N, F, *out)``;
-    ``xp`` and ``y`` may be views into larger arrays."""
-    plan = _Plan(xp.shape, g, xp.itemsize, xp.strides)
-    n, f = plan.n, w2.shape[0]
+    ``xp`` and ``y`` may be views into larger arrays. Large calls share their blocks of images
+    among the engine's threads (see "Both cores" below): the same blocks and the same products,
+    so the same bits."""
+    plan = _plan(xp.shape, g, xp.itemsize, xp.strides)
     src = plan.source(xp)
+    starts = range(0, plan.n, plan.block)
+    chunks = None if keep is not None else _chunks(plan, w2.shape[0], starts)
+    if chunks is None:
+        _forward_blocks(y, src, w2, plan, starts, add, keep)
+        return
+    with chunks[0]:
+        _in_threads(lambda part: _forward_blocks(y, src, w2, plan, part, add, None), chunks[1])
+
+
+def _forward_blocks(y, src, w2, plan: _Plan, starts, add: bool, keep) -> None:
+    """The forward pass of the blocks of images beginning at ``starts``."""
+    n, f = plan.n, w2.shape[0]
+    dtype = w2.dtype
     buf = ybuf = None  # work arrays, made when first needed
-    for s in range(0, n, plan.block):  # blocks of images sized to stay in cache
+    for s in starts:  # blocks of images sized to stay in cache
         e = min(n, s + plan.block)
         m = e - s
         cols = plan.as_columns(src, s, e)
         if cols is None:
             if buf is None:
-                buf = plan.buffer("cols", plan.ck, xp.dtype, keep=keep)
+                buf = plan.buffer("cols", plan.ck, dtype, keep=keep)
             cols = plan.fill(buf, src, s, e)
         direct = None
         if not add and plan.pcols == plan.p and (f == 1 or m == 1):
@@ -417,10 +501,10 @@ def _forward_into(y: np.ndarray, xp: np.ndarray, w2: np.ndarray, g: ConvGeometry
             np.matmul(w2, cols, out=direct)
             continue
         if ybuf is None:
-            ybuf = plan.buffer("out", f, xp.dtype, keep=keep)
+            ybuf = plan.buffer("out", f, dtype, keep=keep)
         out = ybuf[:f * m * plan.pcols].reshape(f, m * plan.pcols)
         np.matmul(w2, cols, out=out)
-        res = np.moveaxis(plan.valid(out.reshape(f, m, plan.pcols)), 0, 1)
+        res = plan.valid(out.reshape(f, m, plan.pcols)).transpose(plan.swap)
         if add:
             y[s:e] += res
         else:
@@ -454,16 +538,40 @@ def _backward(dout: np.ndarray, xp: np.ndarray, w2: np.ndarray, g: ConvGeometry)
 def _backward_into(dxp: np.ndarray, dout: np.ndarray, xp: np.ndarray, w2: np.ndarray,
                    g: ConvGeometry, keep=None) -> np.ndarray:
     """Add the gradient for ``xp`` into ``dxp`` (same shape and strides, both may be views into
-    larger arrays) and return the ``(F, C*K)`` weights' gradient."""
-    plan = _Plan(xp.shape, g, xp.itemsize, xp.strides)
-    n, c, f = plan.n, plan.c, w2.shape[0]
-    dt = xp.dtype
+    larger arrays) and return the ``(F, C*K)`` weights' gradient.
+
+    Large calls share their blocks of images among the engine's threads: each block's ``dw``
+    part is kept and the parts are added up in block order afterwards, exactly the sums of the
+    single-threaded loop (the same bits)."""
+    plan = _plan(xp.shape, g, xp.itemsize, xp.strides)
     src = plan.source(xp)
+    w2t = np.ascontiguousarray(w2.T)
+    dw2 = np.zeros(w2.shape, dtype=xp.dtype)
+    starts = range(0, plan.n, plan.block)
+    chunks = None if keep is not None else _chunks(plan, w2.shape[0], starts)
+    if chunks is None:
+        _backward_blocks(dxp, dout, src, w2t, plan, starts, keep, dw2)
+        return dw2
+    with chunks[0]:
+        parts = _in_threads(
+            lambda part: _backward_blocks(dxp, dout, src, w2t, plan, part, None, None), chunks[1])
+    for chunk in parts:
+        for part in chunk:  # in block order, as the single-threaded loop adds them
+            dw2 += part
+    return dw2
+
+
+def _backward_blocks(dxp, dout, src, w2t, plan: _Plan, starts, keep, dw2):
+    """The backward pass of the blocks of images beginning at ``starts``: scatter into ``dxp``
+    and add each block's weight gradient into ``dw2``, or, when ``dw2`` is None, return the
+    blocks' weight gradients in order."""
+    g = plan.g
+    n, c, f = plan.n, plan.c, w2t.shape[1]
+    dt = w2t.dtype
     buf = None  # made when first needed
     gbuf = plan.buffer("grad", f, dt, zero=True, keep=keep)  # extra outputs stay 0
-    dw2 = np.zeros(w2.shape, dtype=dt)
-    w2t = np.ascontiguousarray(w2.T)
-    for s in range(0, n, plan.block):  # blocks of images sized to stay in cache
+    parts = []
+    for s in starts:  # blocks of images sized to stay in cache
         e = min(n, s + plan.block)
         m = e - s
         cols = plan.as_columns(src, s, e)
@@ -472,12 +580,15 @@ def _backward_into(dxp: np.ndarray, dout: np.ndarray, xp: np.ndarray, w2: np.nda
                 buf = plan.buffer("cols", plan.ck, dt, keep=keep)
             cols = plan.fill(buf, src, s, e)
         gb = gbuf[:f * m * plan.pcols].reshape(f, m, plan.pcols)
-        plan.valid(gb)[...] = np.moveaxis(dout[s:e], 1, 0)
+        plan.valid(gb)[...] = dout[s:e].transpose(plan.swap)
         g2 = gb.reshape(f, m * plan.pcols)
-        dw2 += g2 @ cols.T
+        if dw2 is None:
+            parts.append(g2 @ cols.T)
+        else:
+            dw2 += g2 @ cols.T
         dcols = (w2t @ g2).reshape((c,) + g.kernel + (m, plan.pcols))
         _scatter(dxp[s:e], dcols, plan)
-    return dw2
+    return parts
 
 
 def _scatter(dxp: np.ndarray, dcols: np.ndarray, plan: _Plan) -> None:
@@ -503,7 +614,179 @@ def _scatter(dxp: np.ndarray, dcols: np.ndarray, plan: _Plan) -> None:
         dxp[every + sl] += d[every + kk]  # d is (m, C, *k, *out)
 
 
+# --- both cores -------------------------------------------------------------------------------
+# A large call shares its blocks of images among the engine's threads (the calling thread and a
+# pool of ``threads() - 1`` workers), with BLAS held to one thread meanwhile (threadpoolctl,
+# entered once per call): the blocks and their products are exactly the single-threaded ones,
+# so the result is the same to the bit. Calls below _THREAD_MIN_WORK multiply-adds, with one
+# block, from a pool worker, or in tiles, stay on the calling thread with no thread overhead.
+#
+# ``CNN_TUI_THREADS=1`` (or :func:`set_threads`) keeps every call on one thread. The pool is
+# made on first use, never at import, and dropped in a forked child (the classroom server forks
+# its app processes from a zygote): a thread pool does not survive a fork.
+_THREAD_MIN_WORK = 1 << 24  # 16.8M multiply-adds: ~2 ms of float32, well above the thread cost
+_THREAD_STATE = threading.local()  # ``worker`` is True inside the pool's threads
+_pool = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+_forced_threads: int | None = None
+_blas_controller = None  # a ThreadpoolController, made once; False without threadpoolctl
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def threads() -> int:
+    """How many threads a large convolution uses: :func:`set_threads`'s number, else the
+    ``CNN_TUI_THREADS`` environment variable (a whole number >= 1), else the usable cores."""
+    if _forced_threads is not None:
+        return _forced_threads
+    env = os.environ.get("CNN_TUI_THREADS", "").strip()
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            pass
+    return _cores()
+
+
+def set_threads(n: int | None) -> None:
+    """Use ``n`` threads for large convolutions (1: always the calling thread alone); ``None``
+    goes back to ``CNN_TUI_THREADS`` or the number of usable cores."""
+    global _forced_threads
+    if n is not None:
+        n = int(n)
+        if n < 1:
+            raise EngineError(f"threads must be at least 1, got {n}")
+    _forced_threads = n
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has none of its parent's pool threads: make new ones when needed."""
+    global _pool, _pool_size, _pool_lock, _blas_controller
+    _pool, _pool_size, _pool_lock = None, 0, threading.Lock()
+    _blas_controller = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _executor(workers: int):
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size < workers:
+            from concurrent.futures import ThreadPoolExecutor
+
+            old = _pool
+            _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cnn-tui-engine",
+                                       initializer=_mark_worker)
+            _pool_size = workers
+            if old is not None:
+                old.shutdown(wait=False)
+        return _pool
+
+
+def _mark_worker() -> None:
+    _THREAD_STATE.worker = True
+
+
+def _one_blas_thread():
+    """A context holding BLAS to one thread, or None without threadpoolctl."""
+    global _blas_controller
+    if _blas_controller is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            _blas_controller = False
+        else:
+            _blas_controller = ThreadpoolController()
+    if _blas_controller is False:
+        return None
+    return _blas_controller.limit(limits=1, user_api="blas")
+
+
+def _chunks(plan: _Plan, f: int, starts):
+    """``(BLAS context, [block starts per thread])`` when this call is worth sharing among
+    threads, else None (stay on the calling thread)."""
+    if len(starts) < 2 or plan.n * f * plan.ck * plan.pcols < _THREAD_MIN_WORK:
+        return None
+    if getattr(_THREAD_STATE, "worker", False):
+        return None
+    t = min(threads(), len(starts))
+    if t < 2:
+        return None
+    blas = _one_blas_thread()
+    if blas is None:
+        return None
+    k = len(starts)
+    return blas, [starts[i * k // t:(i + 1) * k // t] for i in range(t)]
+
+
+def _in_threads(fn, parts):
+    """``[fn(p) for p in parts]``: the first part on the calling thread, the others on the pool."""
+    pool = _executor(len(parts) - 1)
+    futures = [pool.submit(fn, p) for p in parts[1:]]
+    try:
+        first = fn(parts[0])
+    finally:
+        for fut in futures:  # never leave a worker writing after an error here
+            fut.exception()
+    return [first] + [fut.result() for fut in futures]
+
+
+_CHECKED: dict = {}  # (shapes, settings) -> geometry, for settings given as ints or int tuples
+
+
+def _plain(v) -> bool:
+    """Whether a setting is an int or a tuple of ints or of int tuples (safe as a cache key:
+    equal keys are the same setting, with no floats, bools or arrays that could compare equal)."""
+    t = type(v)
+    if t is int:
+        return True
+    if t is not tuple:
+        return False
+    for i in v:
+        ti = type(i)
+        if ti is int:
+            continue
+        if ti is not tuple or not all(type(j) is int for j in i):
+            return False
+    return True
+
+
 def _check(x, w, stride, padding, dilation):
+    """:func:`_check_full` once per shapes and settings: a repeat call checks only the dtypes and
+    values (every shape check passed before, so the same errors come out in the same order)."""
+    x = np.asarray(x)
+    w = np.asarray(w)
+    key = None
+    if _plain(stride) and _plain(padding) and _plain(dilation):
+        key = (x.shape, w.shape, stride, padding, dilation)
+        g = _CHECKED.get(key)
+        if g is not None:
+            if x.dtype.kind not in "fiub":
+                raise EngineError("input must be numeric")
+            if w.dtype.kind not in "fiub":
+                raise EngineError("kernel must be numeric")
+            x = _finite(x, "input")
+            w = _finite(w, "kernel")
+            xd, wd = x.dtype, w.dtype
+            dtype = xd if xd == wd else float_dtype(xd, wd)
+            return x.astype(dtype, copy=False), w.astype(dtype, copy=False), g, (xd, wd)
+    out = _check_full(x, w, stride, padding, dilation)
+    if key is not None:
+        if len(_CHECKED) >= _CACHE_MAX:
+            _CHECKED.clear()
+        _CHECKED[key] = out[2]
+    return out
+
+
+def _check_full(x, w, stride, padding, dilation):
     """Validated input, kernel and geometry, both arrays in their common dtype, and the
     floating dtypes they came in (``dx`` and ``dw`` are returned in those).
 
@@ -562,7 +845,8 @@ def conv(x, w, b=None, stride=1, padding=0, pad_value: float = 0.0, dilation=1,
     """
     _check_mode(mode)
     x, w, g, _ = _check(x, w, stride, padding, dilation)
-    if not np.isfinite(pad_value):
+    if (not (type(pad_value) is float and math.isfinite(pad_value))
+            and not np.isfinite(pad_value)):
         raise EngineError("the pad value must be a finite number")
     f = w.shape[0]
     if b is not None:
@@ -640,7 +924,7 @@ def finite(y: np.ndarray) -> np.ndarray:
     Used on the single-picture paths (calculators, lesson, quiz); the batched hot path leaves
     overflow to IEEE arithmetic, as NumPy does.
     """
-    if not np.all(np.isfinite(y)):
+    if not np.isfinite(y).all():
         raise EngineError("the result overflows: the values are too large to add up; use "
                           "smaller numbers")
     return y

@@ -27,7 +27,7 @@ from itertools import product as _iproduct
 
 import numpy as np
 
-from .conv import ConvGeometry, _finite, _numeric, finite, pad
+from .conv import _CACHE_MAX, ConvGeometry, _finite, _numeric, _plain, finite, pad
 from .shapes import (EngineError, axis_extents, as_padding, as_tuple, check_cells, check_dout,
                      pool_output_size)
 
@@ -112,11 +112,28 @@ def _prepare(x, kernel, stride, padding, ceil_mode, dilation):
     given, never a ceil-mode overhang) are checked from the shapes alone, before the input is
     converted or scanned or anything is allocated.
     """
+    x = np.asarray(x)
+    key = None
+    if (_plain(kernel) and (stride is None or _plain(stride)) and _plain(padding)
+            and type(ceil_mode) is bool and _plain(dilation)):
+        key = (x.shape, kernel, stride, padding, ceil_mode, dilation)
+        hit = _PREPARED.get(key)
+        if hit is not None:  # every shape check passed before: only the values are left
+            if x.dtype.kind not in "fiub":
+                raise EngineError("input must be numeric")
+            return (_finite(x, "input"),) + hit
     x = _numeric(x, "input")
     nd = _nd_of(x, kernel)
     g, pads = _geometry(x.shape[x.ndim - nd:], kernel, stride, padding, ceil_mode, dilation)
     check_cells(x.shape[:x.ndim - nd] + _padded(g, pads))
+    if key is not None:
+        if len(_PREPARED) >= _CACHE_MAX:
+            _PREPARED.clear()
+        _PREPARED[key] = (nd, g, pads)
     return _finite(x, "input"), nd, g, pads
+
+
+_PREPARED: dict = {}  # (shape, settings) -> (nd, geometry, padding), once their checks passed
 
 
 def _padded(g: ConvGeometry, pads) -> tuple[int, ...]:
@@ -155,7 +172,8 @@ def _separable(x: np.ndarray, g: ConvGeometry, pads, op: str) -> np.ndarray:
     that the intermediate results stay in cache (cache blocking; each block is fully vectorised).
 
     Only the real padding ``pads`` is built; a tap that reaches only the ceil-mode overhang is
-    skipped, and one that reaches it for the last windows is applied to the others alone.
+    skipped, and one that reaches it for the last windows is applied to the others alone. The
+    index tuples of every pass depend on the geometry alone and are made once (:func:`_passes`).
     """
     nd = g.nd
     lead_shape = x.shape[:-nd]
@@ -163,44 +181,70 @@ def _separable(x: np.ndarray, g: ConvGeometry, pads, op: str) -> np.ndarray:
     total = maps.shape[0]
     fill = -np.inf if op == "max" else 0.0
     ufunc = np.maximum if op == "max" else np.add
-    size = 1
-    for v in _padded(g, pads):
-        size *= v
+    passes, size = _passes(g, pads)
     block = max(1, min(total, _POOL_BLOCK_BYTES // max(1, size * x.itemsize)))
     y = np.empty((total,) + g.out_shape, dtype=x.dtype)
     for s in range(0, total, block):  # blocks of whole maps sized to stay in cache
         e = min(total, s + block)
         a = pad(maps[s:e], pads, fill)
-        for ax in range(nd):
-            k, st, d, m = g.kernel[ax], g.stride[ax], g.dilation[ax], g.out_shape[ax]
-            last = ax == nd - 1
-            if k == 1 and st == 1 and a.shape[1 + ax] == m and not last:
-                continue
-
-            def along(arr, sl, ax=ax):
-                idx = [slice(None)] * arr.ndim
-                idx[1 + ax] = sl
-                return arr[tuple(idx)]
-
-            def tap(j, mj, a=a, st=st, d=d):
-                return along(a, slice(j * d, j * d + st * (mj - 1) + 1, st))
-
-            taps = _reach(g, ax, a.shape[1 + ax])  # taps[0] == (0, m): every window starts on it
-            if len(taps) > 1 and taps[1][1] == m:
-                res = ufunc(tap(0, m), tap(1, m), out=y[s:e] if last else None)
-                rest = taps[2:]
+        for last, first, second, rest in passes:
+            if second is not None:
+                res = ufunc(a[first], a[second], out=y[s:e] if last else None)
+            elif last:
+                res = y[s:e]
+                res[...] = a[first]
             else:
-                if last:
-                    res = y[s:e]
-                    res[...] = tap(0, m)
-                else:
-                    res = tap(0, m).copy()
-                rest = taps[1:]
-            for j, mj in rest:
-                part = along(res, slice(0, mj))
-                ufunc(part, tap(j, mj), out=part)
+                res = a[first].copy()
+            for part, tap in rest:
+                view = res[part]
+                ufunc(view, a[tap], out=view)
             a = res
     return y.reshape(lead_shape + g.out_shape)
+
+
+_PASSES: dict = {}
+
+
+def _passes(g: ConvGeometry, pads):
+    """The passes of :func:`_separable` over ``(maps, *padded)`` arrays, one per spatial axis
+    that needs one: ``(last, first tap, second tap or None, [(windows, tap), ...])`` as index
+    tuples (see there), and the padded map's size. Cached per geometry and padding."""
+    key = (id(g), pads)  # the entry keeps g: checked by identity, as conv's plans are
+    hit = _PASSES.get(key)
+    if hit is not None and hit[0] is g:
+        return hit[1]
+    nd = g.nd
+    padded = _padded(g, pads)
+    size = 1
+    for v in padded:
+        size *= v
+    passes = []
+    for ax in range(nd):
+        k, st, d, m = g.kernel[ax], g.stride[ax], g.dilation[ax], g.out_shape[ax]
+        last = ax == nd - 1
+        if k == 1 and st == 1 and padded[ax] == m and not last:
+            continue
+
+        def along(sl, ax=ax):
+            idx = [slice(None)] * (1 + nd)
+            idx[1 + ax] = sl
+            return tuple(idx)
+
+        def tap(j, mj, st=st, d=d):
+            return along(slice(j * d, j * d + st * (mj - 1) + 1, st))
+
+        taps = _reach(g, ax, padded[ax])  # taps[0] == (0, m): every window starts on it
+        if len(taps) > 1 and taps[1][1] == m:
+            first, second, rest = tap(0, m), tap(1, m), taps[2:]
+        else:
+            first, second, rest = tap(0, m), None, taps[1:]
+        passes.append((last, first, second,
+                       [(along(slice(0, mj)), tap(j, mj)) for j, mj in rest]))
+    out = (passes, size)
+    if len(_PASSES) >= _CACHE_MAX:
+        _PASSES.clear()
+    _PASSES[key] = (g, out)
+    return out
 
 
 def max_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilation=1):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnn_tui.engine import EngineError, PipelineResult, run_pipeline
+from cnn_tui.engine import EngineError, PipelineResult
+from cnn_tui.engine.pipeline import Pipeline
 
 from .data import FEATURES, STRONG, VARIANTS, VECTOR_LENGTH, Variant
 
@@ -21,7 +22,13 @@ def lecture_pipeline(image) -> PipelineResult:
     if a.ndim == 2 and not all(low <= n <= high for n in a.shape):
         raise EngineError(f"the lecture's network takes pictures from {low}x{low} to "
                           f"{high}x{high}; this one is {a.shape[0]}x{a.shape[1]}")
-    return run_pipeline(a, FEATURES, STRONG, vector_length=VECTOR_LENGTH)
+    global _PIPELINE
+    if _PIPELINE is None:  # the features and the vote weights, checked and laid out once
+        _PIPELINE = Pipeline(FEATURES, STRONG, vector_length=VECTOR_LENGTH)
+    return _PIPELINE.run(a)
+
+
+_PIPELINE: Pipeline | None = None
 
 
 def variant_report(pictures: tuple[Variant, ...] = VARIANTS
