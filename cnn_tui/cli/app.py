@@ -1,7 +1,11 @@
 """Commands that open the Textual app: the lesson (``cnn-tui``) and ``cnn-tui run``.
 
+Both take ``--picture FILE [--side N]``: the lesson opens on your own picture (a PNG or JPEG
+photo, or a text matrix; see :mod:`cnn_tui.pictures`). The picture is loaded before the
+terminal is checked and before Textual loads, so a bad file is one line (exit 2) anywhere.
+
 Only click and the screen registry (:data:`cnn_tui.tui.screens.SCREENS`, free of NumPy and
-Textual) are imported here at module level; Textual and NumPy load inside the commands.
+Textual) are imported here at module level; Textual, NumPy and Pillow load inside the commands.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ import click
 
 from cnn_tui.cli.errors import BadInput
 from cnn_tui.inputs import shown, shown_path
+from cnn_tui.pictures import DEFAULT_SIDE, MAX_SIDE, MIN_SIDE
 from cnn_tui.tui.screens import SCREENS
 
 if TYPE_CHECKING:
+    from cnn_tui.pictures import Picture
     from cnn_tui.quiz.learners import Classroom
     from cnn_tui.quiz.options import QuizOptions
 
@@ -83,17 +89,42 @@ def require_terminal() -> None:
         raise BadInput(problem)
 
 
+PICTURE_HELP = ("Open the lesson on your own picture: a PNG or JPEG photo (also GIF, BMP, "
+                "WebP, TIFF), made grey and resized to --side, or a text matrix of values "
+                "from -1 (paper) to 1 (ink), one row per line.")
+SIDE_HELP = (f"The longer side of a --picture image after resizing, {MIN_SIDE} to {MAX_SIDE} "
+             f"[default: the image's own, at most {DEFAULT_SIDE}].")
+
+
+def load_own_picture(path: str | None, side: str | int | None) -> Picture | None:
+    """The ``--picture`` file loaded (None without one); a bad file or ``--side`` is one line,
+    exit 2. Called before the terminal check, so the file's problem is the one reported."""
+    if path is None:
+        if side is not None:
+            raise BadInput("--side sets the size of a --picture image; give --picture FILE too")
+        return None
+    from cnn_tui.pictures import PictureError, load_picture
+
+    try:
+        return load_picture(path, side)
+    except PictureError as exc:
+        raise BadInput(str(exc)) from None
+
+
 def open_lesson(start: str = SCREENS[0], quiz_options: QuizOptions | None = None,
-                classroom: Classroom | None = None) -> int:
+                classroom: Classroom | None = None, own_picture: Picture | None = None) -> int:
     """Open the step-through simulator in this terminal; the app's return code (1 if it crashed).
 
     Without a terminal this is one line and exit status 2 (see :func:`terminal_problem`).
-    With ``classroom`` (a served app), the app asks the learner's name first.
+    With ``classroom`` (a served app), the app asks the learner's name first; with
+    ``own_picture`` (see :func:`load_own_picture`), the lesson opens on that picture.
     """
     require_terminal()
     from cnn_tui.tui import app as tui_app
 
-    app = tui_app.CnnTuiApp(start=start, quiz_options=quiz_options, classroom=classroom)
+    extra = {"own_picture": own_picture} if own_picture is not None else {}
+    app = tui_app.CnnTuiApp(start=start, quiz_options=quiz_options, classroom=classroom,
+                            **extra)
     app.run()
     return app.return_code or 0
 
@@ -115,7 +146,9 @@ def open_lesson(start: str = SCREENS[0], quiz_options: QuizOptions | None = None
                    "data directory; with --headless, a temporary folder).")
 @click.option("--class-dir", default=None, metavar="DIR", hidden=True,
               help="(cnn-tui serve's own) ask the learner's name; keep progress in DIR/learners.")
-def run(headless, screen, size, keys, script, svg, data_dir, class_dir):
+@click.option("--picture", default=None, metavar="FILE", help=PICTURE_HELP)
+@click.option("--side", default=None, metavar="N", help=SIDE_HELP)
+def run(headless, screen, size, keys, script, svg, data_dir, class_dir, picture, side):
     """Open the app on a screen, or drive it headless (for scripts, tests and docs).
 
     \b
@@ -123,9 +156,11 @@ def run(headless, screen, size, keys, script, svg, data_dir, class_dir):
       cnn-tui run --screen pooling
       cnn-tui run --headless --screen convolution --keys "right right"
       cnn-tui run --headless --script demo.txt --svg demo.svg
+      cnn-tui run --picture photo.png --side 48
     """
     if screen not in SCREENS:
         raise BadInput(f"unknown screen {shown(screen)}; choose one of {', '.join(SCREENS)}")
+    own_picture = load_own_picture(picture, side)
     check_data_dir(data_dir)
     from cnn_tui.quiz.options import QuizOptions
 
@@ -140,6 +175,8 @@ def run(headless, screen, size, keys, script, svg, data_dir, class_dir):
         from cnn_tui.quiz.learners import Classroom
 
         app_kwargs["classroom"] = Classroom(class_dir)
+    if own_picture is not None:
+        app_kwargs["own_picture"] = own_picture
     if not headless:
         if keys or script or svg:
             raise BadInput("--keys, --script and --svg need --headless")
