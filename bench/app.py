@@ -9,7 +9,11 @@
    `v` (the view changes: a new layout); and how many times a second the worker's progress
    reaches the screen (plots, kernels, numbers).
 
-Run: .venv/bin/python bench/app.py
+5. `--sizes`: the right key in the convolution and pooling chapters on pictures of 9x9, 28x28,
+   64x64 and 128x128 (opened as a learner's own picture), at 100x36 and 160x48.
+
+Run: .venv/bin/python bench/app.py            (everything but the sizes)
+     .venv/bin/python bench/app.py --sizes    (the sizes)
 """
 
 from __future__ import annotations
@@ -34,7 +38,20 @@ def record_paints(app) -> list[float]:
     return painted
 
 
-async def pilot_steps(n: int = 48, start: str = "convolution"):
+def test_picture(side: int):
+    """A picture of ``side`` x ``side`` pixels that is not all one tone: a ring and a
+    diagonal in greys, as a photo turned grey would be."""
+    import numpy as np
+
+    y, x = np.mgrid[:side, :side]
+    r = np.hypot(y - side / 2 + 0.5, x - side / 2 + 0.5)
+    img = np.where(np.abs(r - side / 3) < max(1.0, side / 20), 1.0, -1.0)
+    img[np.abs(y - x) < max(1, side // 30)] = 0.5
+    return img
+
+
+async def pilot_steps(n: int = 48, start: str = "convolution", side: int = 9,
+                      size: tuple[int, int] = (100, 36)):
     """Per press: (latency from sending the key to the first repaint of the screen, wall time of
     pilot.press, CPU time of pilot.press). pilot.press itself waits for the app to go idle
     (about 40 ms even on an empty app), so the latency to the repaint is the figure that counts.
@@ -42,15 +59,21 @@ async def pilot_steps(n: int = 48, start: str = "convolution"):
     from cnn_tui.tui.app import CnnTuiApp
 
     app = CnnTuiApp(start=start)
+    if side != 9:
+        app.model.open_picture(test_picture(side), f"test{side}")
     painted = record_paints(app)
     rows = []
-    async with app.run_test(size=(100, 36)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for _ in range(n):
             painted.clear()
             t0, c0 = time.perf_counter(), time.process_time()
             await pilot.press("right")
             t1, c1 = time.perf_counter(), time.process_time()
+            for _ in range(200):            # a repaint without a new layout may come later
+                if painted:
+                    break
+                await asyncio.sleep(0.001)
             first = painted[0] if painted else float("nan")
             rows.append((first - t0, t1 - t0, c1 - c0))
     return rows
@@ -139,7 +162,20 @@ def report(name: str, times: list[float]) -> None:
           f"(min {ms[0]:.2f}, max {ms[-1]:.2f}, n={len(ms)}{note})")
 
 
+def sizes(n: int = 48) -> None:
+    """One step (the right key) at every picture size, at 100x36 and at 160x48."""
+    for size in ((100, 36), (160, 48)):
+        for chapter in ("convolution", "pooling"):
+            for side in (9, 28, 64, 128):
+                rows = asyncio.run(pilot_steps(n, start=chapter, side=side, size=size))
+                report(f"{chapter} {side}x{side} at {size[0]}x{size[1]}: right -> repainted",
+                       [r[0] for r in rows])
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--sizes"]:
+        sizes()
+        return
     for chapter in ("convolution", "pooling", "padding", "sequences", "invariance"):
         rows = asyncio.run(pilot_steps(start=chapter))
         report(f"{chapter}: right key -> repainted screen (pilot)", [r[0] for r in rows])

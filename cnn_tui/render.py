@@ -9,6 +9,7 @@ A whole matrix is one renderable: one ``Text`` with a line per row, never a widg
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import numpy as np
 from rich.style import Style
@@ -29,6 +30,12 @@ OUTLINE_PAPER = "#9fe3f7"
 PADDING_BG = "#8c8c8c"          # padded border cells of a picture
 
 
+@lru_cache(maxsize=1024)
+def _style(color: str | None = None, bgcolor: str | None = None, bold: bool | None = None) -> Style:
+    """A Rich style, made once for each colour pair (a matrix draws many cells alike)."""
+    return Style(color=color, bgcolor=bgcolor, bold=bold)
+
+
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
     return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b))
 
@@ -37,6 +44,7 @@ def _hex(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
+@lru_cache(maxsize=4096)
 def value_colours(v: float, scale: float) -> tuple[str, str]:
     """``(foreground, background)`` for value ``v`` on a palette reaching full colour at ``scale``."""
     if not np.isfinite(v):
@@ -103,7 +111,7 @@ def matrix_text(values, *, style: str | None = None, scale: float | None = None,
                     fg, bg, bold = "#000000", OUTLINE, True
             if is_dim and not pic:
                 fg = "#777777"
-            text.append(label, Style(color=fg, bgcolor=bg, bold=bold))
+            text.append(label, _style(color=fg, bgcolor=bg, bold=bold))
         if r < len(strings) - 1:
             text.append("\n")
     return text
@@ -165,39 +173,39 @@ def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
             number = pixel_number(v)
             full = v >= 1 or v <= -1          # a fainter pixel is drawn in a grey
             if cell in highlight:
-                label, style = mark, Style(color="#000000", bgcolor=HIGHLIGHT, bold=True)
+                label, style = mark, _style(color="#000000", bgcolor=HIGHLIGHT, bold=True)
             elif cell in dim:
                 label = "▓▓" if cell in outline else "··"
-                style = Style(color=OUTLINE_PAPER if cell in outline else "#e0e0e0",
+                style = _style(color=OUTLINE_PAPER if cell in outline else "#e0e0e0",
                               bgcolor=PADDING_BG)
                 if numbers != "blocks":     # in the window: its tint, as on the picture
-                    label, style = number, (Style(color="#000000", bgcolor=_check(
+                    label, style = number, (_style(color="#000000", bgcolor=_check(
                         OUTLINE_PAPER, "#7fd3ec", r, c), bold=True) if cell in outline else
-                        Style(color="#ffffff", bgcolor=PADDING_BG))
+                        _style(color="#ffffff", bgcolor=PADDING_BG))
             elif cell in outline:
                 label = "▓▓" if ink else "░░"
-                style = Style(color="#002c3d", bgcolor=OUTLINE_INK) if ink else Style(
+                style = _style(color="#002c3d", bgcolor=OUTLINE_INK) if ink else _style(
                     color=OUTLINE_INK, bgcolor=OUTLINE_PAPER)
                 if numbers == "both" and ink:
-                    label, style = number, Style(color="#ffffff", bgcolor=_check(
+                    label, style = number, _style(color="#ffffff", bgcolor=_check(
                         OUTLINE_INK, "#0b6f93", r, c), bold=True)
                 elif numbers != "blocks":
-                    label, style = number, Style(color="#000000", bgcolor=_check(
+                    label, style = number, _style(color="#000000", bgcolor=_check(
                         OUTLINE_PAPER, "#7fd3ec", r, c), bold=True)
             elif numbers == "both" and ink:
                 grey = INK if full else pixel_colour(v)
-                label, style = number, Style(color=PAPER, bgcolor=_check(
+                label, style = number, _style(color=PAPER, bgcolor=_check(
                     grey, "#3d3d3d" if full else _lighter(grey), r, c), bold=True)
             elif numbers != "blocks":
                 label = number
-                style = Style(color="#000000" if ink else "#6b6b6b",
+                style = _style(color="#000000" if ink else "#6b6b6b",
                               bgcolor=_check(PAPER, "#e0dac8", r, c), bold=ink)
             elif not full:
                 grey = pixel_colour(v)
-                label, style = ("▒▒" if ink else "  "), Style(color=grey, bgcolor=grey)
+                label, style = ("▒▒" if ink else "  "), _style(color=grey, bgcolor=grey)
             else:
                 label = "██" if ink else "  "
-                style = Style(color=INK, bgcolor=INK) if ink else Style(color=PAPER, bgcolor=PAPER)
+                style = _style(color=INK, bgcolor=INK) if ink else _style(color=PAPER, bgcolor=PAPER)
             text.append(label, style)
         if r < a.shape[0] - 1:
             text.append("\n")

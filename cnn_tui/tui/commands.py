@@ -22,6 +22,8 @@ class LessonCommands(Provider):
             yield (f"Chapter {i}: {ch.title}", partial(app.goto_chapter, ch.id),
                    f"jump to the {ch.id} chapter")
         yield ("Open the quiz", app.open_quiz, "convolutions by hand, graded")
+        yield ("Open a picture file…", app.ask_picture_file,
+               "your own picture: a PNG or JPEG photo, or a text matrix of -1..1")
         for v in ALL_PICTURES:
             yield (f"Picture: {v.name}", partial(app.set_picture, v.name), v.description)
         features = Workbench.feature_titles()

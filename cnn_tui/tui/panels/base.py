@@ -121,7 +121,26 @@ def update(widget: Static, content) -> None:
                content.overflow, content.no_wrap)
     if getattr(widget, "_cnn_shown", None) != key:
         widget._cnn_shown = key
-        widget.update(content)
+        widget.update(content, layout=needs_layout(widget, content))
+
+
+def needs_layout(widget, content) -> bool:
+    """Whether showing ``content`` in ``widget`` may change its size (and so the layout). A
+    widget of fixed height, or text that wraps to as many lines as the widget has now (its
+    width set by the layout, not by its text), keeps its size: it is only repainted, which
+    saves laying the whole screen out again on every key."""
+    if not widget.is_mounted or not widget.size.area:
+        return True
+    styles = widget.styles
+    height = styles.height
+    if height is not None and not height.is_auto and height.unit.name == "CELLS":
+        return False
+    if not isinstance(content, Text) or styles.width is None or styles.width.is_auto:
+        return True
+    size = widget.content_size
+    if not size.width:
+        return True
+    return len(content.wrap(widget.app.console, size.width)) != size.height
 
 
 def bar(value: float, width: int, colour: str) -> Text:

@@ -10,7 +10,7 @@ from cnn_tui.engine.fmt import format_number
 from cnn_tui.lesson.chapters.convolution import Chapter
 from cnn_tui.render import is_big
 from cnn_tui.tui.panels.base import (ChapterPanel, products_text, show_big, show_picture_view,
-                                     stage_room)
+                                     stage_room, update)
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text, text_width, values_text
 
 
@@ -32,7 +32,6 @@ class ConvolutionPanel(ChapterPanel):
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench
         filled = chapter.conv_filled
-        cell = chapter.conv_cell
         tr = chapter.conv_trace
         cols, lines = stage_room(self)
         room = ((cols - 16) // 2, lines)
@@ -52,13 +51,11 @@ class ConvolutionPanel(ChapterPanel):
         view = self.query_one("#map", MatrixView)
         grid = None
         if not is_big(full.shape):
-            grid = values_text(shown, bench.style, scale=1.0, highlight=hl, cell_width=5)
-            chars = 7
+            # cells of 5 characters and a gap of 2 (1 when the map would not fit beside)
             used = 2 * bench.image.shape[1] + 12 + 4
-            if text_width(grid) + used > width // self.zoom:
-                grid = values_text(shown, bench.style, scale=1.0, highlight=hl, cell_width=5,
-                                   gap=1)
-                chars = 6
+            chars = 7 if 7 * full.shape[1] + used <= width // self.zoom else 6
+            grid = values_text(shown, bench.style, scale=1.0, highlight=hl, cell_width=5,
+                               gap=chars - 5)
             if text_width(grid) + used > width or full.shape[0] + 1 > lines:
                 grid = None
         if grid is None:
@@ -84,7 +81,7 @@ class ConvolutionPanel(ChapterPanel):
             w.append(bench.fmt(tr.value), style="bold reverse")
             if chapter.complete:
                 w.append("\nThe map is complete: high values mark where the feature sits.")
-        self.query_one("#working", Static).update(w)
+        update(self.query_one("#working", Static), w)
 
     def status(self, chapter):
         return (f"step {chapter.conv_filled}/{chapter.bench.cells} · right/left step · "

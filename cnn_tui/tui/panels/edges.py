@@ -28,7 +28,6 @@ class EdgesPanel(ChapterPanel):
                 yield MatrixView(id=f"t-{name}")
 
     def show(self, chapter: Chapter, width: int) -> None:
-        bench = chapter.bench
         peaks = chapter.edge_peak_pixels()
         cols, lines = stage_room(self, below=4 + 9)
         show_picture_view(self.query_one("#image", MatrixView), chapter, ((cols - 14) // 2, lines),

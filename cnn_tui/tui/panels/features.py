@@ -9,7 +9,7 @@ from textual.widgets import Static
 from cnn_tui.lesson.chapters.features import Chapter
 from cnn_tui.lecture.data import FEATURES
 from cnn_tui.tui.panels.base import (ChapterPanel, fits_as_text, show_big, show_picture_view,
-                                     stage_room)
+                                     stage_room, update)
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, text_width, values_text
 
 
@@ -58,7 +58,7 @@ class FeaturesPanel(ChapterPanel):
         else:
             show_big(self.query_one("#map", MatrixView), caption, m, picture=False, room=room,
                      highlight=chosen, outline=others, focus=chosen)
-        self.query_one("#fit", Static).update(self.fit_text(chapter, len(hits)))
+        update(self.query_one("#fit", Static), self.fit_text(chapter, len(hits)))
 
     @staticmethod
     def fit_text(chapter: Chapter, count: int) -> Text:

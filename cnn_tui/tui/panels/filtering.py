@@ -8,7 +8,8 @@ from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
 from cnn_tui.lesson.chapters.filtering import FILTER_STAGES, Chapter
-from cnn_tui.tui.panels.base import ChapterPanel, products_text, show_picture_view, stage_room
+from cnn_tui.tui.panels.base import (ChapterPanel, products_text, show_picture_view, stage_room,
+                                     update)
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text
 
 
@@ -44,7 +45,7 @@ class FilteringPanel(ChapterPanel):
                 st.append(" → ")
             st.append(f" {i + 1} {name} ", style="bold reverse" if i == stage else
                       ("" if i < stage else "dim"))
-        self.query_one("#stages", Static).update(st)
+        update(self.query_one("#stages", Static), st)
         w = Text()
         r, c = cell
         w.append(f"Window at row {r}, column {c} (its top-left pixel).\n")
@@ -70,7 +71,7 @@ class FilteringPanel(ChapterPanel):
         if stage >= 4:
             w.append(f"Result: output cell ({r}, {c}) of the feature map is ")
             w.append(f" {bench.fmt(tr.value)} ", style="bold reverse")
-        self.query_one("#working", Static).update(w)
+        update(self.query_one("#working", Static), w)
 
     def status(self, chapter):
         return (f"stage {chapter.filter_stage + 1}/{len(FILTER_STAGES)} of window "

@@ -15,8 +15,8 @@ from textual.widgets import Static
 from cnn_tui.lesson.chapters.implement import INPUT, SOFTMAX, STACK, Chapter, dims
 from cnn_tui.lesson.workbench import ModelError
 from cnn_tui.render import matrix_text
-from cnn_tui.tui.panels.base import (STRONG_COLOUR, WEAK_COLOUR, ChapterPanel, bar,
-                                     choice_caption, picture_view_text)
+from cnn_tui.tui.panels.base import (STRONG_COLOUR, WEAK_COLOUR, ChapterPanel, bar, choice_caption,
+                                     picture_view_text, update)
 from cnn_tui.tui.widgets.matrix import MatrixView, blank, half_block_text, text_width, values_text
 
 MAX_MAPS = 8            # maps drawn per stack (the header says when a layer has more)
@@ -82,7 +82,7 @@ class ImplementPanel(ChapterPanel):
         self._image_room = True
         for wid in ("#stack", "#patch", "#kernel", "#image", "#detail", "#weights", "#bias"):
             self.query_one(wid).display = False
-        self.query_one("#head", Static).update(Text(self.head(chapter), style="bold",
+        update(self.query_one("#head", Static), Text(self.head(chapter), style="bold",
                                                     no_wrap=True, overflow="ellipsis"))
         if kind == STACK:
             note = self.stack_text(chapter)
@@ -102,7 +102,7 @@ class ImplementPanel(ChapterPanel):
             image = self.query_one("#image", MatrixView)
             image.show(bench.picture_caption, picture_view_text(chapter), bench.image.shape)
             image.display = True
-        self.query_one("#note", Static).update(note)
+        update(self.query_one("#note", Static), note)
 
     @staticmethod
     def head(chapter: Chapter) -> str:

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.literal import Chapter
 from cnn_tui.tui.panels.base import (STRONG_COLOUR, ChapterPanel, bar, fits_as_text, show_big,
-                                     show_picture_view, stage_room)
+                                     show_picture_view, stage_room, update)
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text
 
 
@@ -65,7 +65,7 @@ class LiteralPanel(ChapterPanel):
         t.append(f"({share:.0%})  ")
         t.append_text(bar(share, 30, STRONG_COLOUR))
         t.append("\n" + chapter.verdict_sentence)
-        self.query_one("#score", Static).update(t)
+        update(self.query_one("#score", Static), t)
 
     def status(self, chapter):
         return "right/left: another comparison picture"

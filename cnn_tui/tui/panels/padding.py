@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
 from cnn_tui.lesson.chapters.padding import COMPARED_STRIDES, Chapter
-from cnn_tui.tui.panels.base import ChapterPanel, fits_as_text, show_big, stage_room
+from cnn_tui.tui.panels.base import ChapterPanel, fits_as_text, show_big, stage_room, update
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, text_width, values_text
 
 
@@ -25,7 +25,6 @@ class PaddingPanel(ChapterPanel):
         bench = chapter.bench
         p = chapter.padding
         padded = chapter.padded_image      # its own values: faint pixels grey, padding its value
-        tr = chapter.pad_trace
         pv = format_number(chapter.pad_value)       # "0", "-1", "1" whatever the number style
         cols, lines = stage_room(self, below=3)
         view = self.query_one("#padded", MatrixView)
@@ -67,7 +66,7 @@ class PaddingPanel(ChapterPanel):
         sizes = ", ".join(map(str, chapter.sides_by_stride))
         t.append(f"\nWith padding {p}, strides {strides} give {sizes}.  ")
         t.append(f"Window {cell}: {bench.fmt(tr.value)}")
-        self.query_one("#formula", Static).update(t)
+        update(self.query_one("#formula", Static), t)
 
     def status(self, chapter):
         return (f"stride {chapter.stride} (+/-) · padding {chapter.padding} ([/]) · "

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.params import Chapter
-from cnn_tui.tui.panels.base import ChapterPanel
+from cnn_tui.tui.panels.base import ChapterPanel, update
 
 
 def _wrap(pieces: list[str], width: int, indent: int = 0, first: int = 0) -> str:
@@ -51,8 +51,8 @@ class ParamsPanel(ChapterPanel):
             if i:
                 t.append("\n")
             t.append(_cut(line, width), style="reverse" if i == current else "")
-        self.query_one("#examples", Static).update(t)
-        self.query_one("#detail", Static).update(self.detail_text(chapter, width))
+        update(self.query_one("#examples", Static), t)
+        update(self.query_one("#detail", Static), self.detail_text(chapter, width))
 
     @staticmethod
     def detail_text(chapter: Chapter, width: int) -> Text:

@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.pooling import Chapter
-from cnn_tui.tui.panels.base import ChapterPanel, fits_as_text, show_big, stage_room
+from cnn_tui.tui.panels.base import ChapterPanel, fits_as_text, show_big, stage_room, update
 from cnn_tui.tui.widgets.matrix import MatrixView, values_text
 
 
@@ -24,8 +24,6 @@ class PoolingPanel(ChapterPanel):
 
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench
-        filled = chapter.pool_filled
-        tr = chapter.pool_trace
         rm = bench.relu_map
         gap = 2 if width // self.zoom >= 49 + 28 + 3 else 1
         cols, lines = stage_room(self, below=9)
@@ -72,8 +70,8 @@ class PoolingPanel(ChapterPanel):
                          f"{verb} on the map; the missing ones are simply ignored.")
             elif chapter.pool_op == "max":
                 t.append("\nThe winner is marked in yellow.")
-        self.query_one("#working", Static).update(t)
-        self.query_one("#connections", Static).update(self.connections_text(chapter))
+        update(self.query_one("#working", Static), t)
+        update(self.query_one("#connections", Static), self.connections_text(chapter))
 
     @staticmethod
     def connections_text(chapter: Chapter) -> Text:

@@ -9,7 +9,8 @@ from textual.widgets import Static
 from cnn_tui.lesson.chapters.relu import Chapter
 from cnn_tui.lecture.data import FEATURES
 from cnn_tui.render import is_big
-from cnn_tui.tui.panels.base import ChapterPanel, choice_caption, show_big, show_thumb, stage_room
+from cnn_tui.tui.panels.base import (ChapterPanel, choice_caption, show_big, show_thumb, stage_room,
+                                     update)
 from cnn_tui.tui.widgets.matrix import (MatrixView, half_block_text, heat_text, text_width,
                                         values_text)
 
@@ -92,7 +93,7 @@ class ReluPanel(ChapterPanel):
             t.append(f"\ncell {chapter.relu_cell}: ")
             t.append(f"{bench.fmt(before)} → {bench.fmt(after)}", style="bold")
             t.append("\n(negative: set to 0)" if negative else "\n(not negative: kept)")
-        self.query_one("#cell", Static).update(t)
+        update(self.query_one("#cell", Static), t)
 
     def status(self, chapter):
         return (f"cell {chapter.relu_filled}/{chapter.bench.cells} · right/left step · "

@@ -9,7 +9,7 @@ from textual.widgets import Static
 from cnn_tui.lesson.chapters.stacking import STACK_STAGES, STAGE_SHORT, Chapter
 from cnn_tui.render import value_colours
 from cnn_tui.render import is_big
-from cnn_tui.tui.panels.base import ChapterPanel, show_big, show_thumb, stage_room
+from cnn_tui.tui.panels.base import ChapterPanel, show_big, show_thumb, stage_room, update
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, values_text
 
 
@@ -69,7 +69,7 @@ class StackingPanel(ChapterPanel):
                 detail.show(caption,
                             values_text(m, bench.style, scale=1.0, cell_width=5, gap=gap),
                             m.shape)
-        self.query_one("#vector", Static).update(self.vector_text(chapter))
+        update(self.query_one("#vector", Static), self.vector_text(chapter))
 
     @staticmethod
     def vector_text(chapter: Chapter) -> Text:

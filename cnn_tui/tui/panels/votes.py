@@ -10,7 +10,7 @@ from textual.widgets import Static
 from cnn_tui.lesson.chapters.votes import MEAN_RULE, WEIGHTED, Chapter, WeightedSum
 from cnn_tui.render import matrix_text, value_colours
 from cnn_tui.tui.panels.base import (STRONG_COLOUR, WEAK_COLOUR, ChapterPanel, bar,
-                                     picture_view_text)
+                                     picture_view_text, update)
 from cnn_tui.tui.widgets.matrix import MatrixView
 
 
@@ -96,7 +96,7 @@ class VotesPanel(ChapterPanel):
         note = chapter.slide_note
         if note:
             b.append(f"\n\n{note}", style="dim")
-        self.query_one("#bars", Static).update(b)
+        update(self.query_one("#bars", Static), b)
         sums.update(self.sums_text(chapter, width))
 
     @staticmethod
@@ -183,9 +183,9 @@ class VotesPanel(ChapterPanel):
         names = chapter.fc_matrix()[0]
         rule = "lecture-style" if chapter.fc_rule == WEIGHTED else "mean rule"
         title = f"{table.size} weights, {rule}"
-        self.query_one("#fc-title", Static).update(Text(title, style="bold"))
+        update(self.query_one("#fc-title", Static), Text(title, style="bold"))
         labels = self.labels_text(chapter, zoom)
-        self.query_one("#fc-labels", Static).update(labels)
+        update(self.query_one("#fc-labels", Static), labels)
         values = self.query_one("#fc-values", MatrixView)
         grid = matrix_text(vec.reshape(-1, 1), formatter=chapter.value_text, scale=1.0,
                            picture=False)

@@ -6,9 +6,11 @@ sits on screen so that a mouse click can be mapped back to ``(row, col)``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 
 import numpy as np
+from rich import get_console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -26,20 +28,49 @@ def blank(_: float) -> str:
     return ""
 
 
+_DRAWN: OrderedDict = OrderedDict()     # the matrices drawn lately, by what they show
+_DRAWN_MAX = 64
+_SPLIT: OrderedDict = OrderedDict()     # id -> (text, its lines) of the texts shown lately
+
+
+def _cells(cells) -> tuple:
+    return tuple((int(r), int(c)) for r, c in cells)
+
+
+def _remembered(kind: str, values, draw, **options) -> Text:
+    """``draw()``, or the Text drawn before for the same ``values`` and ``options``: a key
+    press redraws every matrix of a chapter, and most of them have not changed (the feature,
+    the map but one cell). Drawn texts are shared: never change one in place."""
+    a = np.asarray(values)
+    key = (kind, a.shape, a.dtype.str, a.tobytes(),
+           tuple(sorted((k, _cells(v) if k in ("outline", "highlight", "dim") else v)
+                        for k, v in options.items())))
+    text = _DRAWN.get(key)
+    if text is None:
+        text = _DRAWN[key] = draw()
+        if len(_DRAWN) > _DRAWN_MAX:
+            _DRAWN.popitem(last=False)
+    else:
+        _DRAWN.move_to_end(key)
+    return text
+
+
 def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
                  highlight: Iterable[tuple[int, int]] = (),
                  dim: Iterable[tuple[int, int]] = (), mark: str = "<>",
                  numbers: str = "blocks") -> Text:
     """A ±1 picture as ink and paper (``numbers``: or as its values, or both), two columns per
     pixel (square on most terminals)."""
-    return _picture_text(values, outline=outline, highlight=highlight, dim=dim, mark=mark,
-                         numbers=numbers)
+    return _remembered("picture", values, lambda: _picture_text(
+        values, outline=outline, highlight=highlight, dim=dim, mark=mark, numbers=numbers),
+        outline=outline, highlight=highlight, dim=dim, mark=mark, numbers=numbers)
 
 
 def heat_text(values, *, scale: float | None = None, outline=(), highlight=()) -> Text:
     """Values as colour only (two columns per cell): for thumbnails and narrow screens."""
-    return matrix_text(values, picture=False, formatter=blank, cell_width=1, gap=1, scale=scale,
-                       outline=outline, highlight=highlight)
+    return _remembered("heat", values, lambda: matrix_text(
+        values, picture=False, formatter=blank, cell_width=1, gap=1, scale=scale,
+        outline=outline, highlight=highlight), scale=scale, outline=outline, highlight=highlight)
 
 
 def values_text(values, style: str, *, scale: float | None = None, gap: int = 2, outline=(),
@@ -48,8 +79,10 @@ def values_text(values, style: str, *, scale: float | None = None, gap: int = 2,
     a = np.asarray(values, dtype=float)
     if style == "lecture" and a.size and np.all(np.isfinite(a)) and np.all(a == np.round(a)):
         style = "number"
-    return matrix_text(a, style=style, scale=scale, gap=gap, outline=outline, picture=False,
-                       highlight=highlight, cell_width=cell_width)
+    return _remembered("values", a, lambda: matrix_text(
+        a, style=style, scale=scale, gap=gap, outline=outline, picture=False,
+        highlight=highlight, cell_width=cell_width), style=style, scale=scale, gap=gap,
+        outline=outline, highlight=highlight, cell_width=cell_width)
 
 
 def half_block_text(values, scale: float = 1.0) -> Text:
@@ -81,6 +114,29 @@ def _style(text: str) -> Style:
     if style is None:
         style = _STYLES[text] = Style.parse(text)
     return style
+
+
+def _lines_of(text: Text) -> list[Text]:
+    """``text`` split into lines, split once for a drawn matrix that is shown again."""
+    known = _SPLIT.get(id(text))
+    if known is not None and known[0] is text:
+        _SPLIT.move_to_end(id(text))
+        return known[1]
+    lines = list(text.split("\n", allow_blank=True))
+    _SPLIT[id(text)] = (text, lines)          # the text is kept, so its id stays its own
+    if len(_SPLIT) > _DRAWN_MAX:
+        _SPLIT.popitem(last=False)
+    return lines
+
+
+def _strip(line: Text, console) -> Strip:
+    """One line of text as a strip (its segments, without the line's end)."""
+    console = console or get_console()
+    segments = line.render(console, end="")
+    if line.style:      # Text.render leaves a text's own style out when it has no spans
+        base = console.get_style(line.style) if isinstance(line.style, str) else line.style
+        segments = Segment.apply_style(segments, base)
+    return Strip(list(segments))
 
 
 class MatrixView(Static):
@@ -120,8 +176,11 @@ class MatrixView(Static):
         self._caption_lines = 1
         self.needed = (0, 0)
         self._origin = (0, 0)               # the matrix cell at the grid's top left
-        self._pixels: list[bytes] | None = None   # pixel mode: each line's colours
-        self._strips: list[Strip] = []      # pixel mode: the caption line, then the grid's
+        self._pixels = False                # drawn in half blocks (show_pixels)
+        self._keys: list | None = None      # what each line shows (None: nothing shown yet)
+        self._strips: list[Strip] = []      # each line, drawn
+        self._width = 0                     # the widest line (the caption's included)
+        self._texts: list[Text] = []        # the lines as text (for render())
 
     @property
     def zoom(self) -> int:
@@ -148,14 +207,37 @@ class MatrixView(Static):
         # what the grid needs on screen (the caption may be cut): for the screen's zoom check
         self.needed = (text_width(grid), self._caption_lines + grid.plain.count("\n") + 1)
         self._origin = (0, 0)
-        if self._pixels is not None:           # back from pixel mode: draw as text again
-            self._pixels = None
-            self._strips = []
-            self._cnn_shown = None
-        key = (cap.plain, tuple(cap.spans), grid.plain, tuple(grid.spans))
-        if getattr(self, "_cnn_shown", None) != key:
-            self._cnn_shown = key
-            self.update(Text.assemble(cap, "\n", grid, no_wrap=True, overflow="crop"))
+        self._pixels = False
+        lines = list(cap.split("\n", allow_blank=True)) + _lines_of(grid)
+        keys = [(line.plain, tuple(line.spans), str(line.style)) for line in lines]
+        console = self.app.console if self.is_attached else None
+        self._texts = lines
+        self._set_lines(keys, lambda y: _strip(lines[y], console),
+                        max((line.cell_len for line in lines), default=0))
+
+    def _set_lines(self, keys: list, draw, width: int) -> None:
+        """Show a line for each of ``keys`` (what it shows); ``draw(y)`` makes line ``y``'s
+        strip. Lines whose key did not change keep their strip and are not repainted; a new
+        size (or a first showing) lays the screen out again."""
+        old = self._keys
+        strips = []
+        changed = []
+        for y, key in enumerate(keys):
+            if old is not None and y < len(old) and old[y] == key:
+                strips.append(self._strips[y])
+            else:
+                strips.append(draw(y))
+                changed.append(y)
+        resized = old is None or len(old) != len(keys) or width != self._width or not (
+            self.is_mounted and self.size.area)
+        self._keys = keys
+        self._strips = strips
+        self._width = width
+        if resized:
+            self.refresh(layout=True)
+        else:
+            for y in changed:
+                self.refresh(Region(0, y, max(self.size.width, width), 1))
 
     def show_pixels(self, caption: str | Text, rgb: np.ndarray, shape: tuple[int, int],
                     origin: tuple[int, int] = (0, 0)) -> None:
@@ -165,64 +247,56 @@ class MatrixView(Static):
         cap = caption if isinstance(caption, Text) else Text(caption, style="bold")
         rows, cols = rgb.shape[:2]
         lines = [rgb[r:r + 2].tobytes() for r in range(0, rows, 2)]
-        cap_strip = Strip(list(cap.render(self.app.console)) if self.is_attached else
-                          [Segment(cap.plain)]).crop(0, max(cols, cap.cell_len))
-        first = self._pixels is None
-        old = self._pixels or []
-        strips = self._strips[1:] if not first else []
-        new_strips = []
-        changed: list[int] = []
-        for y, key in enumerate(lines):
-            if not first and y < len(old) and old[y] == key and y < len(strips):
-                new_strips.append(strips[y])
-                continue
-            bottom = rgb[2 * y + 1] if 2 * y + 1 < rows else None
-            new_strips.append(Strip([Segment("▀" * run, _style(style))
-                                     for style, run in half_block_line(rgb[2 * y], bottom)]))
-            changed.append(y + 1)
-        cap_key = (cap.plain, tuple(cap.spans), str(cap.style))
-        if first or cap_key != getattr(self, "_cap_key", None):
-            changed.append(0)
-        self._cap_key = cap_key
-        needed = (max(cols, cap.cell_len), 1 + len(lines))
-        resized = first or needed != self.needed or self._shape != shape
-        self._pixels = lines
-        self._strips = [cap_strip] + new_strips
+        console = self.app.console if self.is_attached else None
         self._shape = shape
         self._origin = origin
         self._cell_chars = 1
         self._zoom = 1
         self._caption_lines = 1
-        self.needed = needed
-        self._cnn_shown = None
-        if resized:
-            self.refresh(layout=True)
-        else:
-            width = max(self.size.width, needed[0])
-            for y in changed:
-                self.refresh(Region(0, y, width, 1))
+        self.needed = (max(cols, cap.cell_len), 1 + len(lines))
+        self._pixels = True
+
+        def draw(y: int) -> Strip:
+            if y == 0:
+                return _strip(cap, console)
+            r = 2 * (y - 1)
+            bottom = rgb[r + 1] if r + 1 < rows else None
+            return Strip([Segment("▀" * run, _style(style))
+                          for style, run in half_block_line(rgb[r], bottom)])
+
+        self._texts = [cap] + [Text("▀" * cols)] * len(lines)
+        keys = [("caption", cap.plain, tuple(cap.spans), str(cap.style))] + lines
+        self._set_lines(keys, draw, self.needed[0])
+
+    def render(self):
+        """What the view shows, as one Text (its lines joined; half blocks as ``▀``)."""
+        if self._keys is None:
+            return super().render()
+        return Text("\n").join(self._texts)
 
     def get_content_width(self, container, viewport) -> int:
-        if self._pixels is not None:
-            return self.needed[0]
+        if self._keys is not None:
+            return self._width
         return super().get_content_width(container, viewport)
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        if self._pixels is not None:
-            return self.needed[1]
+        if self._keys is not None:
+            return len(self._keys)
         return super().get_content_height(container, viewport, width)
 
     def render_line(self, y: int) -> Strip:
-        if self._pixels is None:
+        if self._keys is None:
             return super().render_line(y)
         width = self.size.width
         strip = self._strips[y] if 0 <= y < len(self._strips) else Strip.blank(width)
-        return strip.extend_cell_length(width).crop(0, width)
+        # under the widget's own colours, as Static draws its text
+        return strip.extend_cell_length(width).crop(0, width).apply_style(
+            self.visual_style.rich_style)
 
     def on_click(self, event) -> None:
         if not self.clickable:
             return
-        if self._pixels is not None:      # half blocks: the upper of the character's two cells
+        if self._pixels:                  # half blocks: the upper of the character's two cells
             row, col = 2 * (event.y - self._caption_lines), event.x
         else:
             row = (event.y - self._caption_lines) // self._zoom
