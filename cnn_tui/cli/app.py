@@ -21,6 +21,7 @@ from cnn_tui.cli.errors import BadInput
 from cnn_tui.inputs import shown, shown_path
 from cnn_tui.pictures import DEFAULT_SIDE, MAX_SIDE, MIN_SIDE
 from cnn_tui.tui.screens import SCREENS
+from cnn_tui.tui.startup import pause_gc, resume_gc
 
 if TYPE_CHECKING:
     from cnn_tui.pictures import Picture
@@ -120,12 +121,16 @@ def open_lesson(start: str = SCREENS[0], quiz_options: QuizOptions | None = None
     ``own_picture`` (see :func:`load_own_picture`), the lesson opens on that picture.
     """
     require_terminal()
-    from cnn_tui.tui import app as tui_app
+    pause_gc()                      # until the first screen is drawn (see cnn_tui.tui.startup)
+    try:
+        from cnn_tui.tui import app as tui_app
 
-    extra = {"own_picture": own_picture} if own_picture is not None else {}
-    app = tui_app.CnnTuiApp(start=start, quiz_options=quiz_options, classroom=classroom,
-                            **extra)
-    app.run()
+        extra = {"own_picture": own_picture} if own_picture is not None else {}
+        app = tui_app.CnnTuiApp(start=start, quiz_options=quiz_options, classroom=classroom,
+                                **extra)
+        app.run()
+    finally:
+        resume_gc()                 # if the app ended before drawing its first screen
     return app.return_code or 0
 
 
@@ -187,7 +192,11 @@ def run(headless, screen, size, keys, script, svg, data_dir, class_dir, picture,
         wh = parse_size(size)
     except HeadlessError as exc:
         raise BadInput(str(exc)) from None
-    return run_headless(screen, wh, keys, script, svg, app_kwargs=app_kwargs or None)
+    pause_gc()                      # until the first screen is drawn (see cnn_tui.tui.startup)
+    try:
+        return run_headless(screen, wh, keys, script, svg, app_kwargs=app_kwargs or None)
+    finally:
+        resume_gc()                 # a bad script line ends the run before the app starts
 
 
 COMMANDS: list[click.Command] = [run]

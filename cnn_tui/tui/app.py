@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
@@ -12,11 +13,14 @@ from textual.binding import Binding
 
 from cnn_tui.lesson.chapters import CHAPTER_IDS
 from cnn_tui.lesson.model import LessonModel
-from cnn_tui.quiz.learners import Classroom
 from cnn_tui.quiz.options import QuizOptions
 from cnn_tui.tui.commands import LessonCommands
 from cnn_tui.tui.screens import QUIZ, SCREENS
 from cnn_tui.tui.screens.lesson import LessonScreen
+from cnn_tui.tui.startup import resume_gc
+
+if TYPE_CHECKING:
+    from cnn_tui.quiz.learners import Classroom
 
 __all__ = ["SCREENS", "CnnTuiApp"]
 
@@ -85,6 +89,9 @@ class CnnTuiApp(App[None]):
         await super().on_event(event)
 
     def on_mount(self) -> None:
+        # The first screen is drawn after this refresh: the collector, paused while the app
+        # loaded (see ``cnn_tui.tui.startup``), runs again.
+        self.call_after_refresh(resume_gc)
         if self.classroom is not None:
             # The name comes first, alone: the lesson is built once it is given.
             from cnn_tui.tui.screens.learner import NameScreen
