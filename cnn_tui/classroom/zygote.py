@@ -66,6 +66,7 @@ def preload() -> None:
     import asyncio
     import tempfile
 
+    import numpy.ma  # noqa: F401   (np.unique loads it; the first screen no longer does)
     import textual.drivers.web_driver  # noqa: F401
 
     import cnn_tui.tui.screens.quiz  # noqa: F401

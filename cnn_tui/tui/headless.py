@@ -331,7 +331,8 @@ async def _drive(app, size, steps: list[Step], svg: str | None, out) -> int:
                     if svg:
                         last_svg = app.export_screenshot()
                     await pilot.press(key)
-                    await settle(app, pilot)
+                    if not app._exit:             # a key that quit leaves nothing to settle
+                        await settle(app, pilot)
             elif step.action == "expect":
                 text = screen_text(app)
                 if step.arg not in text:

@@ -160,3 +160,31 @@ def test_expect_after_quit_fails(tmp_path, capsys):
     script.write_text("press q\nexpect anything\n")
     code, out, err = run(capsys, script=str(script))
     assert code == 1 and "app quit before script line 2" in err
+
+
+# What the first screen does not need stays unloaded, and the collector paused while the app
+# loads (cnn_tui.tui.startup) runs again once the first screen is drawn, or the run ends early.
+STARTUP_PROBE = (
+    "import gc, sys\nfrom cnn_tui.cli import cli\n"
+    "try:\n    cli.main({args!r}, standalone_mode=False)\n"
+    "except SystemExit: pass\n"
+    "heavy = ('numpy.ma', 'sklearn', 'textual_plot', 'textual_hires_canvas', 'aiohttp',\n"
+    "         'textual_serve', 'cnn_tui.tui.screens.quiz', 'cnn_tui.classroom')\n"
+    "print('LOADED', [m for m in heavy if m in sys.modules], 'GC', gc.isenabled(),\n"
+    "      gc.get_freeze_count() > 0)\n")
+
+
+def startup_probe(*args):
+    p = subprocess.run([sys.executable, "-c", STARTUP_PROBE.format(args=list(args))],
+                       capture_output=True, text=True, timeout=60)
+    return p.stdout.strip().splitlines()[-1], p
+
+
+def test_first_screen_loads_only_what_it_draws_and_gc_runs_again():
+    last, p = startup_probe("run", "--headless", "--keys", "q")
+    assert last == "LOADED [] GC True True", p.stdout[-500:] + p.stderr
+
+
+def test_gc_runs_again_when_the_run_ends_before_the_app_starts():
+    last, p = startup_probe("run", "--headless", "--keys", "rigth")
+    assert last.endswith("GC True True"), p.stdout[-500:] + p.stderr
