@@ -17,7 +17,8 @@ temporary folder, filled by one warm-up run of each command), as an installed pa
 tests see it).
 
 The commands take turns (a b c a b c ...) so that the shared machine's noise hits all alike;
-the ratio is each command's median over the minimal app's median. The target is <= 1.3.
+the ratio is each command's median over the minimal app's median, for the wall time and for
+the CPU time (user + system; steadier while other work shares the cores). The target is <= 1.3.
 
 Run:
     .venv/bin/python bench/startup.py                # 15 runs each
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -84,35 +86,44 @@ def commands(screens: list[str], other: str | None = None) -> dict[str, tuple[li
     return out
 
 
-def once(cmd: tuple[list[str], dict], env: dict[str, str]) -> float:
+def once(cmd: tuple[list[str], dict], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system) of one run of ``cmd``."""
     argv, changes = cmd
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(argv, env=env | changes, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"{' '.join(argv[:3])}... failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return seconds
+    return seconds, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
 
 def timings(cmds: dict[str, tuple[list[str], dict]], n: int,
-            env: dict[str, str]) -> dict[str, list[float]]:
+            env: dict[str, str]) -> dict[str, list[tuple[float, float]]]:
     for cmd in cmds.values():                     # warm the file cache and the .pyc files
         once(cmd, env)
-    times: dict[str, list[float]] = {label: [] for label in cmds}
+    times: dict[str, list[tuple[float, float]]] = {label: [] for label in cmds}
     for _ in range(n):
         for label, cmd in cmds.items():
             times[label].append(once(cmd, env))
     return times
 
 
-def table(times: dict[str, list[float]]) -> None:
-    floor = statistics.median(next(iter(times.values())))
-    print("| command | median ms | min ms | max ms | ratio (median / minimal) |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+def table(times: dict[str, list[tuple[float, float]]]) -> None:
+    """Wall time (spawn to exit) and CPU time (user + system of the process): on a loaded
+    machine the CPU time is the steadier figure; the ratios are medians over the minimal app's."""
+    runs = list(times.values())
+    floor = statistics.median(w for w, _ in runs[0])
+    floor_cpu = statistics.median(c for _, c in runs[0])
+    print("| command | wall median ms | wall min ms | ratio (wall) | CPU median ms | "
+          "ratio (CPU) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for label, ts in times.items():
-        med = statistics.median(ts)
-        print(f"| {label} | {med * 1000:.0f} | {min(ts) * 1000:.0f} | {max(ts) * 1000:.0f} | "
-              f"{med / floor:.2f} |")
+        wall = statistics.median(w for w, _ in ts)
+        cpu = statistics.median(c for _, c in ts)
+        print(f"| {label} | {wall * 1000:.0f} | {min(w for w, _ in ts) * 1000:.0f} | "
+              f"{wall / floor:.2f} | {cpu * 1000:.0f} | {cpu / floor_cpu:.2f} |")
 
 
 def importtime(cmd: tuple[list[str], dict], env: dict[str, str], top: int, runs: int = 5) -> None:
