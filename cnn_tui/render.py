@@ -371,7 +371,10 @@ def crop_box(shape: tuple[int, int], focus: Iterable[tuple[int, int]], cols: int
         start = max(min(start, lo), hi - room + 1)
         start = max(0, min(start, n - room))
         if even and start % 2:
-            start = start - 1 if start > 0 and hi < start - 1 + room else min(start + 1, n - room)
+            if hi < start - 1 + room:
+                start -= 1
+            else:               # the window is at the bottom: one row less, from the next one
+                start, room = start + 1, room - 1
         return start, start + room
 
     r0, r1 = axis(shape[0], rows, [r for r, _ in focus], True)

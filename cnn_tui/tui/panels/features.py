@@ -38,18 +38,17 @@ class FeaturesPanel(ChapterPanel):
         # One fit at a time: its window outlined on the picture, its 1.00 highlighted on the
         # map; the other fits framed on the map only (outlined together on the picture, the
         # windows of neighbouring fits would run into one blob).
-        cols, lines = stage_room(self, below=4)
-        used = self.query_one(f"#f-{chapter.features[0][0]}", MatrixView).needed[0] + 2
+        # the features in a row above, the fit note below
+        cols, lines = stage_room(self, below=4 + 3)
         image = self.query_one("#image", MatrixView)
-        show_picture_view(image, chapter, ((cols - used) // 2, lines),
-                          outline=chapter.current_fit_pixels)
+        show_picture_view(image, chapter, (cols // 2, lines), outline=chapter.current_fit_pixels)
         m = bench.conv_map()
         chosen = [fit] if fit is not None else []
         others = [h for h in hits if h != fit]
         zoom = self.zoom
         caption = (f"{bench.feature} map: {len(hits)} perfect fit"
                    f"{'' if len(hits) == 1 else 's'} (1.00)")
-        room = (cols - used - image.needed[0] - 1, lines)
+        room = (cols - image.needed[0] - 2, lines)
         if fits_as_text(m.shape, room, 1):
             grid = values_text(m, bench.style, scale=1.0, highlight=chosen, outline=others)
             if (text_width(grid) + 20) * zoom > width:

@@ -31,7 +31,7 @@ class FilteringPanel(ChapterPanel):
         stage = chapter.filter_stage
         tr = chapter.filter_trace
         cols, lines = stage_room(self, below=7)
-        show_picture_view(self.query_one("#image", MatrixView), chapter, (cols - 40, lines + 4),
+        show_picture_view(self.query_one("#image", MatrixView), chapter, (cols - 40, lines),
                           outline=chapter.window)
         self.query_one("#patch", MatrixView).show(
             "window", picture_text(tr.patch, numbers=bench.numbers), tr.patch.shape)

@@ -70,8 +70,8 @@ class ReluPanel(ChapterPanel):
         bench = chapter.bench
         c = bench.conv_map()
         hl = chapter.highlight
-        cols, lines = stage_room(self, below=2)
-        room = ((cols - 22) // 2, lines)
+        cols, lines = stage_room(self, below=1)
+        room = (cols - 44, lines // 2)   # the maps one above the other, thumbnails beside
         show_big(self.query_one("#conv", MatrixView),
                  f"{bench.feature} map (one of {len(chapter.stack)})", c, picture=False,
                  room=room, outline=hl)

@@ -63,7 +63,7 @@ class StackingPanel(ChapterPanel):
                     caption += f" = #{mine[0]}-#{mine[-1]}"
             if is_big(m.shape) or (7 * m.shape[1] + 1) + table > width:
                 cols, lines = stage_room(self, below=10)
-                show_big(detail, caption, m, picture=False, room=(cols - table - 2, lines),
+                show_big(detail, caption, m, picture=False, room=(cols - table - 8, lines),
                          focus=[])
             else:
                 detail.show(caption,

@@ -56,7 +56,7 @@ class NameScreen(ModalScreen[tuple[str, Path]]):
             name = check_name(event.value)
             folder = self.classroom.enrol(name)
         except BadName as exc:
-            problem.update(_sentence(str(exc)))
+            problem.update(as_sentence(str(exc)))
             return
         except OSError as exc:
             problem.update(f"Your progress cannot be kept on this server "
@@ -65,5 +65,6 @@ class NameScreen(ModalScreen[tuple[str, Path]]):
         self.dismiss((name, folder))
 
 
-def _sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
+    """An error message as a sentence on the screen: a capital first, a full stop last."""
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from cnn_tui.pictures import DEFAULT_SIDE, MAX_SIDE, MIN_SIDE, PictureError
+from cnn_tui.tui.screens.learner import as_sentence
 
 
 class OpenPictureScreen(ModalScreen):
@@ -71,10 +72,7 @@ class OpenPictureScreen(ModalScreen):
             side = check_side(side_text) if side_text else None
             picture = load_picture(path, side)
         except PictureError as exc:
-            problem.update(_sentence(str(exc)))
+            problem.update(as_sentence(str(exc)))
             return
         self.dismiss(picture)
 
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -253,12 +253,13 @@ class MatrixView(Static):
         self._cell_chars = 1
         self._zoom = 1
         self._caption_lines = 1
-        self.needed = (max(cols, cap.cell_len), 1 + len(lines))
+        # the caption is cut to the grid's width: the grid's room is what the panel gave
+        self.needed = (cols, 1 + len(lines))
         self._pixels = True
 
         def draw(y: int) -> Strip:
             if y == 0:
-                return _strip(cap, console)
+                return _strip(cap, console).crop(0, cols)
             r = 2 * (y - 1)
             bottom = rgb[r + 1] if r + 1 < rows else None
             return Strip([Segment("▀" * run, _style(style))

@@ -1,0 +1,223 @@
+"""A picture of the learner's own, at any size: the colours and geometry of half-block drawing,
+the model's picture at sizes other than the lecture's, and every chapter that works at any size
+opened on one (nothing cut off, the window always in view); the chapters wired for the lecture's
+size say so in one line. Expected values are worked by hand or by plain loops here."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from cnn_tui.lecture.data import FEATURES, IMAGES
+from cnn_tui.lesson.chapters.literal import resized
+from cnn_tui.lesson.model import LessonModel, ModelError
+from cnn_tui.pictures import Picture
+from cnn_tui.render import (NEGATIVE, NEUTRAL, POSITIVE, crop_box, half_block_line, picture_rgb,
+                            values_rgb)
+from cnn_tui.tui.headless import screen_text
+from cnn_tui.tui.widgets.matrix import MatrixView
+from lesson_apps import cut, make, settle
+
+ANY_SIZE = ("literal", "features", "filtering", "convolution", "padding", "edges", "relu",
+            "pooling", "stacking")
+LECTURE_SIZE = ("votes", "invariance", "implement")
+
+
+def ring(rows: int, cols: int) -> np.ndarray:
+    """A ring of ink on paper with a fainter diagonal: not all one tone, as a photo is not."""
+    y, x = np.mgrid[:rows, :cols]
+    r = np.hypot((y - rows / 2 + 0.5) / rows, (x - cols / 2 + 0.5) / cols)
+    img = np.where(np.abs(r - 0.33) < 0.06, 1.0, -1.0)
+    img[np.abs(y * cols - x * rows) < max(rows, cols)] = 0.5
+    return img
+
+
+def own(rows: int, cols: int | None = None, name: str = "mine") -> Picture:
+    return Picture(name, ring(rows, cols or rows), "text")
+
+
+# ---------------------------------------------------------------- colours and geometry
+def test_picture_colours_by_hand():
+    rgb = picture_rgb([[1.0, -1.0, 0.0, 2.0]])
+    assert rgb[0, 0].tolist() == [0x1C, 0x1C, 0x1C]            # ink
+    assert rgb[0, 1].tolist() == [0xF2, 0xEF, 0xE6]            # paper
+    # halfway: (0x1c + 0xf2) / 2 = 135, (0x1c + 0xef) / 2 = 133.5 -> 134, (0x1c + 0xe6) / 2 = 129
+    assert rgb[0, 2].tolist() == [135, 134, 129]
+    assert rgb[0, 3].tolist() == rgb[0, 0].tolist()            # beyond +1: ink all the same
+
+
+def test_value_colours_by_hand():
+    rgb = values_rgb([[0.0, 2.0, -2.0, np.nan, 1.0]], scale=2.0)
+    assert rgb[0, 0].tolist() == list(NEUTRAL)
+    assert rgb[0, 1].tolist() == list(POSITIVE)
+    assert rgb[0, 2].tolist() == list(NEGATIVE)
+    assert rgb[0, 3].tolist() == [0x33, 0x33, 0x33]            # not shown yet
+    half = [round((a + b) / 2) for a, b in zip(NEUTRAL, POSITIVE)]
+    assert rgb[0, 4].tolist() == half
+
+
+def test_half_blocks_pair_two_rows_and_join_runs():
+    top = np.array([[1, 2, 3], [1, 2, 3], [9, 9, 9]], dtype=np.uint8)
+    bottom = np.array([[4, 5, 6], [4, 5, 6], [4, 5, 6]], dtype=np.uint8)
+    assert half_block_line(top, bottom) == [("#010203 on #040506", 2), ("#090909 on #040506", 1)]
+    assert half_block_line(top[:1], None) == [("#010203", 1)]      # the last row of an odd count
+
+
+@pytest.mark.parametrize("shape", [(9, 9), (28, 28), (64, 64), (128, 128), (3, 128), (128, 3),
+                                   (65, 7)])
+@pytest.mark.parametrize("room", [(30, 20), (70, 44), (200, 300)])
+def test_crop_keeps_the_window_in_view(shape, room):
+    rows, cols = shape
+    for r0 in sorted({0, 1, rows // 2, max(0, rows - 3)}):
+        for c0 in sorted({0, cols // 3, max(0, cols - 3)}):
+            window = [(r, c) for r in range(r0, min(rows, r0 + 3))
+                      for c in range(c0, min(cols, c0 + 3))]
+            a, b, c, d = crop_box(shape, window, *room)
+            assert 0 <= a < b <= rows and 0 <= c < d <= cols
+            # as much as fits (a row less when an odd row would start the pairs of rows)
+            assert min(rows, room[1]) - 1 <= b - a <= min(rows, room[1])
+            assert d - c == min(cols, room[0])
+            assert all(a <= r < b and c <= q < d for r, q in window)
+            if rows > room[1]:
+                assert a % 2 == 0          # half blocks always pair the same two rows
+
+
+def test_lecture_x_drawn_at_twice_its_size_by_hand():
+    big = resized(IMAGES["x"], (18, 18))
+    assert big.shape == (18, 18)
+    for r in range(18):
+        for c in range(18):
+            assert big[r, c] == IMAGES["x"][r // 2, c // 2]
+
+
+# ---------------------------------------------------------------- the model
+def test_open_picture_reaches_every_chapter_and_its_stages():
+    pic = own(12, 14)
+    m = LessonModel(chapter="edges")
+    m.open_picture(pic.pixels, pic.name)
+    assert m.picture == "mine" and m.image.shape == (12, 14)
+    assert m.chapters["edges"].edge_picture[1].shape == (12, 14)   # its own picture too
+    # the stages by plain loops: mean of 3x3 products, ReLU, 2x2 max pool (edge windows kept)
+    res = m.pipeline
+    for name, k in FEATURES.items():
+        conv = np.array([[np.sum(pic.pixels[r:r + 3, c:c + 3] * k) / 9 for c in range(12)]
+                         for r in range(10)])
+        np.testing.assert_allclose(res.conv[name], conv, atol=1e-12)
+        relu = np.maximum(conv, 0)
+        pool = np.array([[relu[r:r + 2, c:c + 2].max() for c in range(0, 12, 2)]
+                         for r in range(0, 10, 2)])
+        np.testing.assert_allclose(res.pool[name], pool, atol=1e-12)
+    assert res.vector.size == 3 * 3 * 3          # 5x6 pooled again (ceil) -> 3x3, three maps
+    assert all(np.isnan(v) for v in res.votes.values())
+    m.next_picture()                              # i: back to the lecture's pictures
+    assert m.picture == "x" and m.image.shape == (9, 9)
+
+
+@pytest.mark.parametrize("chapter", LECTURE_SIZE)
+def test_lecture_sized_chapters_say_what_they_need(chapter):
+    m = LessonModel(chapter=chapter)
+    assert m.picture_problem is None
+    m.open_picture(ring(64, 64), "mine")
+    problem = m.picture_problem
+    assert problem and "\n" not in problem and "64x64" in problem
+    with pytest.raises(ModelError):
+        m.step()
+    m.set_picture("o")
+    assert m.picture_problem is None
+
+
+# ---------------------------------------------------------------- the app
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+@pytest.mark.parametrize("chapter", ANY_SIZE)
+async def test_every_any_size_chapter_opens_a_64x64_picture(chapter, size):
+    app = make(chapter, own_picture=own(64))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for _ in range(2):
+            await pilot.press("right")
+            await settle(pilot)
+        assert not app.lesson.message, app.lesson.message
+        assert cut(app) == []
+        text = screen_text(app)
+        assert "picture mine" in text
+        assert "needs a" not in text
+
+
+@pytest.mark.parametrize("shape", [(128, 128), (28, 20), (3, 100)])
+@pytest.mark.parametrize("chapter", ["convolution", "pooling", "padding"])
+async def test_other_sizes_fit_80x24(chapter, shape):
+    app = make(chapter, own_picture=own(*shape))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right")
+        await settle(pilot)
+        assert not app.lesson.message, app.lesson.message
+        assert cut(app) == []
+
+
+async def test_the_window_stays_in_view_of_a_128x128_picture():
+    app = make("convolution", own_picture=own(128))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await pilot.press(*"120,101", "enter")
+        await settle(pilot)
+        assert app.model.conv_cell == (120, 101)
+        view = app.lesson.query_one("#image", MatrixView)
+        r0, c0 = view._origin
+        lines = view.size.height - 1                      # under the caption
+        # the window's rows and columns (120..122, 101..103) lie in the part shown
+        assert r0 <= 120 and 122 < r0 + 2 * lines
+        assert c0 <= 101 and 103 < c0 + view.size.width
+        assert "rows" in view.render().plain.split("\n")[0]   # the caption says which part
+
+
+@pytest.mark.parametrize("chapter", LECTURE_SIZE)
+async def test_lecture_sized_chapters_say_so_on_screen(chapter):
+    app = make(chapter, own_picture=own(64))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("right")
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "needs a" in text and "yours is 64x64" in text
+        await pilot.press("i")                             # a lecture picture: the chapter is back
+        await settle(pilot)
+        assert "needs a" not in " ".join(screen_text(app).split())
+
+
+async def test_open_a_picture_file_from_the_palette(tmp_path):
+    path = tmp_path / "dots.png"
+    grey = np.full((40, 20), 255, dtype=np.uint8)
+    grey[10:30, 5:15] = 0
+    Image.fromarray(grey, "L").save(path)
+    app = make("convolution")
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        app.ask_picture_file()
+        await settle(pilot)
+        await pilot.press(*"nowhere.png", "enter")
+        await settle(pilot)
+        problem = str(app.screen.query_one("#picture-problem").render())
+        assert "does not exist" in problem and app.model.picture == "x"
+        app.screen.query_one("#picture-path").value = str(path)
+        app.screen.query_one("#picture-path").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is app.lesson
+        # 40x20 is smaller than the default side (32 for larger pictures): 32x16; black is ink
+        assert app.model.picture == "dots" and app.model.image.shape == (32, 16)
+        assert app.model.image[16, 8] == 1 and app.model.image[0, 0] == -1
+        assert "Opened dots" in screen_text(app)
+
+
+async def test_escape_leaves_the_picture_as_it_was():
+    app = make("literal")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.ask_picture_file()
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.lesson and app.model.picture == "x"
