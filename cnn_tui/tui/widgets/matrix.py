@@ -31,6 +31,7 @@ def blank(_: float) -> str:
 _DRAWN: OrderedDict = OrderedDict()     # the matrices drawn lately, by what they show
 _DRAWN_MAX = 64
 _SPLIT: OrderedDict = OrderedDict()     # id -> (text, its lines) of the texts shown lately
+_ZOOMED: OrderedDict = OrderedDict()    # (id, shape, zoom) -> (text, the text zoomed)
 
 
 def _cells(cells) -> tuple:
@@ -129,6 +130,19 @@ def _lines_of(text: Text) -> list[Text]:
     return lines
 
 
+def _zoomed(grid: Text, shape: tuple[int, int], zoom: int) -> Text:
+    """:func:`zoom_text`, once for a drawn matrix that is shown again at the same zoom."""
+    key = (id(grid), tuple(shape), zoom)
+    known = _ZOOMED.get(key)
+    if known is not None and known[0] is grid:
+        return known[1]
+    out = zoom_text(grid, shape, zoom)
+    _ZOOMED[key] = (grid, out)               # the grid is kept, so its id stays its own
+    if len(_ZOOMED) > _DRAWN_MAX:
+        _ZOOMED.popitem(last=False)
+    return out
+
+
 def _strip(line: Text, console) -> Strip:
     """One line of text as a strip (its segments, without the line's end)."""
     console = console or get_console()
@@ -200,7 +214,7 @@ class MatrixView(Static):
         self._cell_chars = len(first) // cols if cols and first else (cell_chars or 2)
         self._zoom = zoom = self.zoom
         if zoom > 1:
-            grid = zoom_text(grid, shape, zoom)
+            grid = _zoomed(grid, shape, zoom)
             if grid.plain.count("\n") + 1 != rows * zoom:     # not a regular grid: as it is
                 self._zoom = 1
         self._caption_lines = len(cap.plain.split("\n"))
