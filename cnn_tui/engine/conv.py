@@ -640,6 +640,9 @@ def _cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+MAX_THREADS = 64        # however many threads are asked for, a pool never has more
+
+
 def threads() -> int:
     """How many threads a large convolution uses: :func:`set_threads`'s number, else the
     ``CNN_TUI_THREADS`` environment variable (a whole number >= 1), else the usable cores."""
@@ -648,7 +651,7 @@ def threads() -> int:
     env = os.environ.get("CNN_TUI_THREADS", "").strip()
     if env:
         try:
-            return max(1, int(env))
+            return min(MAX_THREADS, max(1, int(env)))
         except ValueError:
             pass
     return _cores()
@@ -662,6 +665,8 @@ def set_threads(n: int | None) -> None:
         n = int(n)
         if n < 1:
             raise EngineError(f"threads must be at least 1, got {n}")
+        if n > MAX_THREADS:
+            raise EngineError(f"threads must be at most {MAX_THREADS}, got {n}")
     _forced_threads = n
 
 
@@ -682,12 +687,12 @@ def _executor(workers: int):
         if _pool is None or _pool_size < workers:
             from concurrent.futures import ThreadPoolExecutor
 
-            old = _pool
+            # A larger pool replaces a smaller one; the old one is not shut down, since a call
+            # in another thread may be about to submit to it (its idle threads stay: the count
+            # is capped at MAX_THREADS, and it only grows when the thread setting does).
             _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cnn-tui-engine",
                                        initializer=_mark_worker)
             _pool_size = workers
-            if old is not None:
-                old.shutdown(wait=False)
         return _pool
 
 

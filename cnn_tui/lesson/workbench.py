@@ -227,6 +227,8 @@ class Workbench:
         between -1 and +1) in every chapter: the shared picture, and the picture of every
         chapter that keeps one of its own, become it. ``i`` goes back to the lesson's."""
         image = as_picture(pixels)
+        if name in IMAGES or name == CUSTOM:    # a file named o.png is not the lecture's O
+            name = f"{name} (file)"
         slots = [self._shared, *self._own.values()]
         for slot in slots:
             slot["picture"] = name

@@ -129,6 +129,12 @@ def test_thread_setting(spy, monkeypatch):
     assert conv_mod.threads() == len(os.sched_getaffinity(0))
     conv_mod.set_threads(1)
     assert conv_mod.threads() == 1
+    conv_mod.set_threads(None)
+    monkeypatch.setenv("CNN_TUI_THREADS", "1000")      # capped: never a 999-thread pool
+    assert conv_mod.threads() == conv_mod.MAX_THREADS == 64
+    monkeypatch.delenv("CNN_TUI_THREADS")
+    with pytest.raises(EngineError, match="threads must be at most 64, got 65"):
+        conv_mod.set_threads(65)
     with pytest.raises(EngineError, match="threads must be at least 1, got 0"):
         conv_mod.set_threads(0)
 

@@ -221,3 +221,55 @@ async def test_escape_leaves_the_picture_as_it_was():
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is app.lesson and app.model.picture == "x"
+
+
+# ---------------------------------------------------------------- after review
+@pytest.mark.parametrize("chapter", ["filtering", "padding", "convolution"])
+async def test_a_smaller_picture_after_a_jump_keeps_the_window_on_it(chapter):
+    app = make(chapter, own_picture=own(17))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.model.jump_to((10, 10))
+        await pilot.press("i")          # the lecture's x: a 7x7 map, the window must come back
+        await settle(pilot)
+        assert app.lesson.message == "" and app.model.picture == "x"
+        assert cut(app) == []
+
+
+def test_a_3x3_picture_in_filtering_and_padding():
+    m = LessonModel(chapter="filtering")
+    m.open_picture(ring(3, 3), "tiny")
+    assert m.current.filter_cell == (0, 0)        # the only window of a 3x3 picture
+    m.set_chapter("padding")
+    assert m.current.pad_cell[0] < m.current.pad_out_shape[0]
+
+
+async def test_train_picture_view_needs_9x9():
+    app = make("train", own_picture=own(10))
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        said = []
+        for _ in range(3):
+            await pilot.press("v")
+            await settle(pilot)
+            assert not app.model.current.showing_picture
+            said.append(app.lesson.message)
+        assert any(m.startswith("your picture view needs a 9x9 picture") for m in said)
+
+
+def test_a_file_named_like_a_lecture_picture_is_not_it():
+    m = LessonModel()
+    m.open_picture(ring(9, 9), "o")
+    assert m.picture == "o (file)" and m.picture_label is None
+
+
+async def test_a_bad_file_name_with_brackets_is_said_not_parsed(tmp_path):
+    app = make("literal")
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        app.ask_picture_file()
+        await settle(pilot)
+        app.screen.query_one("#picture-path").value = str(tmp_path / "no[/b]file.png")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "does not exist" in str(app.screen.query_one("#picture-problem").render())

@@ -59,11 +59,11 @@ class Chapter(Base):
 
     @property
     def filter_cell(self) -> tuple[int, int]:
-        return self.bench.cell_of(self._position // len(FILTER_STAGES))
+        return self.bench.cell_of(self.position // len(FILTER_STAGES))
 
     @property
     def filter_stage(self) -> int:
-        return self._position % len(FILTER_STAGES)
+        return self.position % len(FILTER_STAGES)
 
     def jump_to(self, cell: tuple[int, int]) -> None:
         """Land on the result stage of the window at output ``cell``."""

@@ -115,7 +115,7 @@ class Chapter(Base):
 
     @property
     def pad_cell(self) -> tuple[int, int]:
-        return self.bench.cell_of(self._position, self.pad_out_shape)
+        return self.bench.cell_of(self.position, self.pad_out_shape)
 
     @property
     def pad_trace(self) -> engine.WindowTrace:

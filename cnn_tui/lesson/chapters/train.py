@@ -242,7 +242,17 @@ class Chapter(Base):
         if self.data_name != "xo":
             raise ModelError("the lesson pictures are X's and O's; s switches to that data set")
         self.view = cycle(VIEWS, self.view)
+        if self.view == PICTURE_VIEW and not self.picture_fits:
+            self.view = cycle(VIEWS, self.view)
+            self.changed()
+            raise ModelError("your picture view needs a 9x9 picture, as the network is trained "
+                             "on; i picks a lecture picture")
         self.changed()
+
+    @property
+    def picture_fits(self) -> bool:
+        """The picture is 9x9, the size the X/O network takes."""
+        return tuple(self.bench.image.shape) == (9, 9)
 
     def offers_action(self, action: str) -> bool:
         # Pictures and drawing are 9x9 X's and O's: only for that data set.
@@ -268,7 +278,8 @@ class Chapter(Base):
     @property
     def showing_picture(self) -> bool:
         """Your picture and its probabilities: while drawing, or chosen with v."""
-        return self.data_name == "xo" and (self.bench.editing or self.view == PICTURE_VIEW)
+        return self.data_name == "xo" and self.picture_fits and (
+            self.bench.editing or self.view == PICTURE_VIEW)
 
     @property
     def showing_lesson(self) -> bool:

@@ -72,7 +72,7 @@ class OpenPictureScreen(ModalScreen):
             side = check_side(side_text) if side_text else None
             picture = load_picture(path, side)
         except PictureError as exc:
-            problem.update(as_sentence(str(exc)))
+            problem.update(Text(as_sentence(str(exc))))
             return
         self.dismiss(picture)
 

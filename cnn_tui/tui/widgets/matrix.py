@@ -280,7 +280,8 @@ class MatrixView(Static):
                           for style, run in half_block_line(rgb[r], bottom)])
 
         self._texts = [cap] + [Text("▀" * cols)] * len(lines)
-        keys = [("caption", cap.plain, tuple(cap.spans), str(cap.style))] + lines
+        keys = [("caption", cols, cap.plain, tuple(cap.spans), str(cap.style))] + [
+            (cols, line) for line in lines]
         self._set_lines(keys, draw, self.needed[0])
 
     def render(self):
