@@ -8,12 +8,14 @@ A whole matrix is one renderable: one ``Text`` with a line per row, never a widg
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import numpy as np
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 
 from cnn_tui.engine.fmt import format_value, matrix_style
 
@@ -81,16 +83,18 @@ def matrix_text(values, *, style: str | None = None, scale: float | None = None,
     style = style or matrix_style(a)
     fmt = formatter or (lambda v: format_value(v, style))
     pic = is_picture(a) if picture is None else picture
-    strings = [[fmt(v) if np.isfinite(v) else "·" for v in row] for row in a]
+    values = a.tolist()        # Python floats: each cell below costs less than a NumPy scalar
+    strings = [[fmt(v) if math.isfinite(v) else "·" for v in row] for row in values]
     width = cell_width or max((len(s) for row in strings for s in row), default=1)
     if scale is None:
         finite = a[np.isfinite(a)]
         scale = float(np.max(np.abs(finite))) if finite.size else 1.0
     outline, highlight, dim = set(outline), set(highlight), set(dim)
-    text = Text(no_wrap=True, overflow="crop")
+    rows = []
     for r, row in enumerate(strings):
+        cells = []
         for c, s in enumerate(row):
-            v = a[r, c]
+            v = values[r][c]
             if pic:
                 fg, bg = (PAPER, INK) if v > 0 else (INK, PAPER)
             else:
@@ -111,10 +115,30 @@ def matrix_text(values, *, style: str | None = None, scale: float | None = None,
                     fg, bg, bold = "#000000", OUTLINE, True
             if is_dim and not pic:
                 fg = "#777777"
-            text.append(label, _style(color=fg, bgcolor=bg, bold=bold))
-        if r < len(strings) - 1:
-            text.append("\n")
-    return text
+            cells.append((label, _style(color=fg, bgcolor=bg, bold=bold)))
+        rows.append(cells)
+    return grid_text(rows)
+
+
+def grid_text(rows: list[list[tuple[str, Style]]]) -> Text:
+    """Rows of ``(label, style)`` cells as one ``Text``, a line per row: made as one string and
+    its spans (appending cell by cell costs several times more)."""
+    parts: list[str] = []
+    spans: list[Span] = []
+    at = 0
+    last = len(rows) - 1
+    for r, cells in enumerate(rows):
+        for label, style in cells:
+            n = len(label)
+            if n:
+                parts.append(label)
+                if style:
+                    spans.append(Span(at, at + n, style))
+                at += n
+        if r < last:
+            parts.append("\n")
+            at += 1
+    return Text("".join(parts), no_wrap=True, overflow="crop", spans=spans)
 
 
 PICTURE_MODES: tuple[str, ...] = ("blocks", "numbers", "both")
@@ -164,11 +188,11 @@ def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
     if a.ndim == 1:
         a = a[None, :]
     outline, highlight, dim = set(outline), set(highlight), set(dim)
-    text = Text(no_wrap=True, overflow="crop")
-    for r in range(a.shape[0]):
-        for c in range(a.shape[1]):
-            v = a[r, c]
-            ink = bool(v > 0)
+    rows = []
+    for r, row in enumerate(a.tolist()):    # Python floats: cheaper per cell than NumPy's
+        cells = []
+        for c, v in enumerate(row):
+            ink = v > 0
             cell = (r, c)
             number = pixel_number(v)
             full = v >= 1 or v <= -1          # a fainter pixel is drawn in a grey
@@ -206,10 +230,9 @@ def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
             else:
                 label = "██" if ink else "  "
                 style = _style(color=INK, bgcolor=INK) if ink else _style(color=PAPER, bgcolor=PAPER)
-            text.append(label, style)
-        if r < a.shape[0] - 1:
-            text.append("\n")
-    return text
+            cells.append((label, style))
+        rows.append(cells)
+    return grid_text(rows)
 
 
 def _check(a: str, b: str, r: int, c: int) -> str:
@@ -235,42 +258,72 @@ def zoom_text(grid: Text, shape: tuple[int, int], zoom: int) -> Text:
     mismatch) is kept once, centred on the cell's middle line.
     """
     rows, cols = shape
-    lines = grid.split("\n", allow_blank=True)
-    if zoom <= 1 or rows <= 0 or cols <= 0 or len(lines) != rows:
+    if zoom <= 1 or rows <= 0 or cols <= 0:
         return grid
-    width = len(lines[0].plain) // cols if lines[0].plain else 0
-    if width <= 0 or any(len(line.plain) != width * cols for line in lines):
+    lines = split_lines(grid)
+    if len(lines) != rows or len({len(line.plain) for line in lines}) != 1:
         return grid
-    out = Text(no_wrap=True, overflow="crop")
+    out = []
+    for line in lines:
+        zoomed = zoom_rows(line, cols, zoom)
+        if zoomed is None:
+            return grid
+        out.extend(zoomed)
+    return grid_text(out)
+
+
+def zoom_rows(line: Text, cols: int, zoom: int) -> list[list[tuple[str, Style | str]]] | None:
+    """One line of a drawn matrix (``cols`` equally wide cells) as the ``zoom`` rows of cells
+    :func:`zoom_text` makes of it (for :func:`grid_text`); None when its cells are not equally
+    wide."""
+    plain = line.plain
+    width = len(plain) // cols if plain else 0
+    if width <= 0 or len(plain) != width * cols:
+        return None
+    starts = [line.style] * cols         # the style of each cell: of its first character
+    for span in line.spans:
+        for c in range(-(-span.start // width), min(cols, -(-span.end // width))):
+            starts[c] = span.style
+    wide = width * zoom
+    blank = " " * wide
     middle = (zoom - 1) // 2
-    for r, line in enumerate(lines):
-        cells = []
-        for c in range(cols):
-            piece = line[c * width:(c + 1) * width]
-            label = piece.plain
-            style = _style_at(piece)
-            fill = label[0] if len(set(label)) == 1 and label[0] in FILL_CHARS else None
-            cells.append((label, style, fill))
-        for k in range(zoom):
-            for label, style, fill in cells:
-                if fill is not None:
-                    out.append(fill * (width * zoom), style)
-                elif k == middle:
-                    out.append(label.strip().center(width * zoom), style)
-                else:
-                    out.append(" " * (width * zoom), style)
-            if r < rows - 1 or k < zoom - 1:
-                out.append("\n")
-    return out
+    filled, labelled = [], []
+    for c in range(cols):
+        label = plain[c * width:(c + 1) * width]
+        fill = label[0] if label.count(label[0]) == width and label[0] in FILL_CHARS else None
+        if fill is not None:
+            filled.append((fill * wide, starts[c]))
+            labelled.append(filled[-1])
+        else:
+            filled.append((blank, starts[c]))
+            labelled.append((label.strip().center(wide), starts[c]))
+    return [labelled if k == middle else filled for k in range(zoom)]
 
 
-def _style_at(piece: Text) -> Style | str:
-    """The style of the first character of ``piece`` (a cell is drawn in one style)."""
-    style: Style | str = piece.style
-    for span in piece.spans:
-        if span.start <= 0 < span.end:
-            style = span.style
-    return style
+def split_lines(text: Text) -> list[Text]:
+    """``text.split("\n", allow_blank=True)``, made directly when no span runs over a line's
+    end (a drawn matrix's never do): Rich's own split divides the spans line by line."""
+    plain = text.plain
+    if "\n" not in plain:
+        return [text]
+    starts = [0]
+    find = plain.find
+    at = find("\n")
+    while at >= 0:
+        starts.append(at + 1)
+        at = find("\n", at + 1)
+    ends = [s - 1 for s in starts[1:]] + [len(plain)]
+    per_line: list[list[Span]] = [[] for _ in starts]
+    for span in text.spans:
+        y = bisect_right(starts, span.start) - 1
+        if span.end > ends[y]:
+            return list(text.split("\n", allow_blank=True))
+        if span.end > span.start:
+            offset = starts[y]
+            per_line[y].append(Span(span.start - offset, span.end - offset, span.style))
+    style, justify, overflow = text.style, text.justify, text.overflow   # as Rich's lines
+    return [Text(plain[a:b], style=style, justify=justify, overflow=overflow, spans=spans)
+            for a, b, spans in zip(starts, ends, per_line)]
 
 
 # --- large matrices: colours for every cell at once, drawn two cells to a character -------------

@@ -105,6 +105,7 @@ class LessonScreen(Screen[None]):
         self._info = ""      # the message, when it informs rather than warns: calmer colours
         self._timer = None
         self._panel_chapter: str | None = None
+        self._panel: ChapterPanel | None = None     # the panel mounted for it
         # The zoom the panel is drawn at: the app's choice for this terminal, lowered while the
         # chapter does not fit (see ``_check_fit``).
         self.zoom = 1
@@ -116,12 +117,16 @@ class LessonScreen(Screen[None]):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        # kept at hand: every key press redraws them (a query walks the screen each time)
+        self._title, self._explain = Static(id="title"), Static(id="explain")
+        self._stage, self._needs, self._status = (Container(id="stage"), Static(id="needs"),
+                                                  Static(id="status"))
         with Vertical(id="main"):
-            yield Static(id="title")
-            yield Static(id="explain")
-            yield Container(id="stage")
-            yield Static(id="needs")
-            yield Static(id="status")
+            yield self._title
+            yield self._explain
+            yield self._stage
+            yield self._needs
+            yield self._status
             prompt = Input(id="prompt")
             prompt.cursor_blink = False
             prompt.disabled = True
@@ -207,7 +212,7 @@ class LessonScreen(Screen[None]):
             if tries:
                 self.call_after_refresh(self._check_fit, generation, tries - 1)
             return
-        stage = self.query_one("#stage").region
+        stage = self._stage.region
         for widget in panel.query("*"):
             if not self._shown(widget, panel):
                 continue
@@ -236,14 +241,17 @@ class LessonScreen(Screen[None]):
 
     @property
     def panel(self) -> ChapterPanel | None:
-        panels = self.query(ChapterPanel)
-        return panels.first() if panels else None
+        panel = self._panel
+        return panel if panel is not None and panel.is_attached else None
 
     async def _mount_panel(self) -> None:
-        stage = self.query_one("#stage", Container)
+        stage = self._stage
         if self._panel_chapter != self.model.chapter:
+            self._panel = None
             await stage.remove_children()
-            await stage.mount(panel_class(self.model.chapter)())
+            panel = panel_class(self.model.chapter)()
+            await stage.mount(panel)
+            self._panel = panel
             self._panel_chapter = self.model.chapter
             self._choose_zoom()
             self.refresh_bindings()
@@ -269,13 +277,13 @@ class LessonScreen(Screen[None]):
         if m.editing:
             info.append("✎ editing")
         title.append(" · ".join(info), style="italic")
-        update(self.query_one("#title", Static), title)
-        update(self.query_one("#explain", Static), ch.text)
+        update(self._title, title)
+        update(self._explain, ch.text)
         panel = self.panel
         problem = m.picture_problem
         self.set_class(bool(problem), "needs-picture")
         if problem:
-            update(self.query_one("#needs", Static), Text(problem, style="bold"))
+            update(self._needs, Text(problem, style="bold"))
             status = self.message or "i: a lecture picture · n/p: another chapter"
         elif panel is not None and panel.chapter_id == m.chapter:
             key = self._fit_state()
@@ -291,7 +299,7 @@ class LessonScreen(Screen[None]):
             status = self.message
         style = ("" if not self.message else "bold reverse" if self.message == self._info
                  else "bold #ffffff on #a01010")
-        update(self.query_one("#status", Static), Text(f" {status}", style=style, no_wrap=True,
+        update(self._status, Text(f" {status}", style=style, no_wrap=True,
                                                       overflow="ellipsis"))
 
     def say(self, message: str, info: bool = False) -> None:

@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from cnn_tui.render import half_block_line, matrix_text, value_colours
 from cnn_tui.render import picture_text as _picture_text
-from cnn_tui.render import zoom_text
+from cnn_tui.render import grid_text, split_lines, zoom_rows
 
 
 def blank(_: float) -> str:
@@ -31,7 +31,8 @@ def blank(_: float) -> str:
 _DRAWN: OrderedDict = OrderedDict()     # the matrices drawn lately, by what they show
 _DRAWN_MAX = 64
 _SPLIT: OrderedDict = OrderedDict()     # id -> (text, its lines) of the texts shown lately
-_ZOOMED: OrderedDict = OrderedDict()    # (id, shape, zoom) -> (text, the text zoomed)
+_ZOOMED: OrderedDict = OrderedDict()    # (a line's key, cells, zoom) -> the line zoomed
+_ZOOMED_MAX = 1024
 
 
 def _cells(cells) -> tuple:
@@ -117,40 +118,88 @@ def _style(text: str) -> Style:
     return style
 
 
-def _lines_of(text: Text) -> list[Text]:
-    """``text`` split into lines, split once for a drawn matrix that is shown again."""
+def _line_key(line: Text) -> tuple:
+    """What a line shows (its text and styles): a line whose key is unchanged is not redrawn."""
+    return (line.plain, tuple(line.spans), str(line.style))
+
+
+def _lines_of(text: Text) -> tuple[list[Text], list[tuple], int]:
+    """``text`` split into lines, with each line's key and the widest line's cells: worked
+    out once for a drawn matrix that is shown again."""
     known = _SPLIT.get(id(text))
     if known is not None and known[0] is text:
         _SPLIT.move_to_end(id(text))
         return known[1]
-    lines = list(text.split("\n", allow_blank=True))
-    _SPLIT[id(text)] = (text, lines)          # the text is kept, so its id stays its own
+    lines = split_lines(text)
+    split = (lines, [_line_key(line) for line in lines],
+             max((line.cell_len for line in lines), default=0))
+    _SPLIT[id(text)] = (text, split)          # the text is kept, so its id stays its own
     if len(_SPLIT) > _DRAWN_MAX:
         _SPLIT.popitem(last=False)
-    return lines
+    return split
 
 
-def _zoomed(grid: Text, shape: tuple[int, int], zoom: int) -> Text:
-    """:func:`zoom_text`, once for a drawn matrix that is shown again at the same zoom."""
-    key = (id(grid), tuple(shape), zoom)
-    known = _ZOOMED.get(key)
-    if known is not None and known[0] is grid:
-        return known[1]
-    out = zoom_text(grid, shape, zoom)
-    _ZOOMED[key] = (grid, out)               # the grid is kept, so its id stays its own
-    if len(_ZOOMED) > _DRAWN_MAX:
-        _ZOOMED.popitem(last=False)
-    return out
+def _zoomed(lines: list[Text], keys: list[tuple], cols: int, zoom: int
+            ) -> tuple[list[Text], list[tuple]] | None:
+    """The lines of a drawn matrix zoomed (see :func:`zoom_text`), with their keys; each line
+    zoomed once and remembered (a window step changes a few lines only). None when the
+    matrix's cells are not equally wide (it is then shown as it is)."""
+    if len({len(line.plain) for line in lines}) != 1:
+        return None
+    out, out_keys = [], []
+    for line, key in zip(lines, keys):
+        known_key = (key, cols, zoom)
+        zoomed = _ZOOMED.get(known_key)
+        if zoomed is None:
+            rows = zoom_rows(line, cols, zoom)
+            if rows is None:
+                return None
+            zoomed = _ZOOMED[known_key] = [grid_text([row]) for row in rows]
+            if len(_ZOOMED) > _ZOOMED_MAX:
+                _ZOOMED.popitem(last=False)
+        else:
+            _ZOOMED.move_to_end(known_key)
+        out.extend(zoomed)
+        out_keys.extend((key, zoom, k) for k in range(zoom))
+    return out, out_keys
 
 
 def _strip(line: Text, console) -> Strip:
     """One line of text as a strip (its segments, without the line's end)."""
     console = console or get_console()
-    segments = line.render(console, end="")
+    segments = _segments(line, console)
+    if segments is None:
+        segments = line.render(console, end="")
     if line.style:      # Text.render leaves a text's own style out when it has no spans
         base = console.get_style(line.style) if isinstance(line.style, str) else line.style
         segments = Segment.apply_style(segments, base)
     return Strip(list(segments))
+
+
+def _segments(line: Text, console) -> list[Segment] | None:
+    """What ``line.render(console)`` gives, made directly for a line whose spans follow each
+    other without overlapping (a drawn matrix's); None for any other line."""
+    spans = line.spans
+    if not spans:
+        return None
+    get_style = console.get_style
+    base = get_style(line.style, default=Style.null())
+    plain = line.plain
+    out = []
+    at = 0
+    for span in spans:
+        start, end = span.start, span.end
+        if start < at:
+            return None                     # overlapping or out of order: Rich combines them
+        if end <= start:
+            continue
+        if start > at:
+            out.append(Segment(plain[at:start], base))
+        out.append(Segment(plain[start:end], base + get_style(span.style, default=Style.null())))
+        at = end
+    if at < len(plain):
+        out.append(Segment(plain[at:], base))
+    return out
 
 
 class MatrixView(Static):
@@ -213,21 +262,27 @@ class MatrixView(Static):
         self._shape = shape
         self._cell_chars = len(first) // cols if cols and first else (cell_chars or 2)
         self._zoom = zoom = self.zoom
-        if zoom > 1:
-            grid = _zoomed(grid, shape, zoom)
-            if grid.plain.count("\n") + 1 != rows * zoom:     # not a regular grid: as it is
-                self._zoom = 1
-        self._caption_lines = len(cap.plain.split("\n"))
+        cap_lines = list(cap.split("\n", allow_blank=True))
+        grid_lines, grid_keys, grid_width = _lines_of(grid)
+        chars = max((len(line.plain) for line in grid_lines), default=0)
+        zoomed = _zoomed(grid_lines, grid_keys, cols, zoom) if (
+            zoom > 1 and rows > 0 and cols > 0 and len(grid_lines) == rows) else None
+        if zoomed is not None:
+            grid_lines, grid_keys = zoomed
+            grid_width, chars = grid_width * zoom, chars * zoom
+        else:                                       # not a regular grid: as it is
+            self._zoom = 1
+        self._caption_lines = len(cap_lines)
         # what the grid needs on screen (the caption may be cut): for the screen's zoom check
-        self.needed = (text_width(grid), self._caption_lines + grid.plain.count("\n") + 1)
+        self.needed = (chars, self._caption_lines + len(grid_lines))
         self._origin = (0, 0)
         self._pixels = False
-        lines = list(cap.split("\n", allow_blank=True)) + _lines_of(grid)
-        keys = [(line.plain, tuple(line.spans), str(line.style)) for line in lines]
+        lines = cap_lines + grid_lines
+        keys = [_line_key(line) for line in cap_lines] + grid_keys
         console = self.app.console if self.is_attached else None
         self._texts = lines
         self._set_lines(keys, lambda y: _strip(lines[y], console),
-                        max((line.cell_len for line in lines), default=0))
+                        max(grid_width, max(line.cell_len for line in cap_lines)))
 
     def _set_lines(self, keys: list, draw, width: int) -> None:
         """Show a line for each of ``keys`` (what it shows); ``draw(y)`` makes line ``y``'s
