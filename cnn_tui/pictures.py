@@ -356,6 +356,13 @@ def _decode(im, side: int | None, name: str) -> np.ndarray:
 
     # Bring every mode to L, LA, RGB, RGBA or F (a grey level 0..255 in floats).
     mode = im.mode
+    if mode.startswith("I") and im.size != size:
+        # Shrink the integers first: turned into floats at full size, a 7000x7000 16-bit
+        # image would take more than a gigabyte on its way to 128 pixels a side.
+        try:
+            im = im.resize(size, Image.Resampling.BOX)
+        except ValueError:                   # a mode Pillow cannot resize (I;16B...)
+            im = im.convert("I").resize(size, Image.Resampling.BOX)
     if mode.startswith("I") or mode == "F":
         arr = np.asarray(im, dtype=np.float64)
         if mode.startswith("I"):             # 16-bit grey (PNG, TIFF): 0..65535

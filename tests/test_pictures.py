@@ -145,6 +145,26 @@ def test_16_bit_grey_and_one_bit_images(tmp_path):
     assert pic.pixels[1, 1] == 1.0 and (np.delete(pic.pixels.ravel(), 4) == -1.0).all()
 
 
+def test_a_large_16_bit_image_is_shrunk_before_it_becomes_floats(tmp_path):
+    # 2000x2000 16-bit: left half black (0), right half white (65535); 64 pixels a side ->
+    # each new pixel is the mean of a 31.25-pixel box: columns 0-31 all black (+1), 32-63
+    # all white (-1). At full size in float64 it would take 32 MB; shrunk first, far less.
+    import tracemalloc
+
+    a = np.full((2000, 2000), 65535, dtype=np.uint16)
+    a[:, :1000] = 0
+    Image.fromarray(a).save(tmp_path / "big16.png")
+    tracemalloc.start()
+    try:
+        pic = load_picture(tmp_path / "big16.png", side=64)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert pic.pixels.shape == (64, 64)
+    assert (pic.pixels[:, :32] == 1.0).all() and (pic.pixels[:, 32:] == -1.0).all()
+    assert peak < 8_000_000, f"{peak:,} bytes of arrays while loading"
+
+
 @pytest.mark.parametrize("fmt, ext", [("BMP", "bmp"), ("WEBP", "webp"), ("TIFF", "tif")])
 def test_other_lossless_formats(tmp_path, fmt, ext):
     rows = [[0, 51, 255], [255, 0, 51], [51, 255, 0]]

@@ -273,3 +273,67 @@ async def test_a_bad_file_name_with_brackets_is_said_not_parsed(tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         assert "does not exist" in str(app.screen.query_one("#picture-problem").render())
+
+
+async def test_a_slow_file_loads_off_the_screen_and_escape_still_cancels(tmp_path, monkeypatch):
+    import threading
+
+    import cnn_tui.pictures as pictures
+
+    release = threading.Event()
+    calls = []
+
+    def slow_load(path, side=None):
+        calls.append((path, side))
+        release.wait(10)
+        return pictures.Picture("slow", ring(12, 12), "image")
+
+    monkeypatch.setattr(pictures, "load_picture", slow_load)
+    app = make("convolution")
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        app.ask_picture_file()
+        await settle(pilot)
+        app.screen.query_one("#picture-path").value = "slow.png"
+        app.screen.query_one("#picture-side").value = "12"
+        await pilot.press("enter")
+        await settle(pilot)
+        # still loading: the box says so, its inputs wait, the app goes on drawing
+        assert calls == [("slow.png", 12)]
+        assert "Opening slow.png" in str(app.screen.query_one("#picture-problem").render())
+        assert app.screen.query_one("#picture-path").disabled
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.lesson
+        release.set()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.screen is app.lesson and app.model.picture == "x"   # nothing changed
+
+
+async def test_a_file_that_loads_later_opens_when_it_is_ready(tmp_path, monkeypatch):
+    import threading
+
+    import cnn_tui.pictures as pictures
+
+    release = threading.Event()
+
+    def slow_load(path, side=None):
+        release.wait(10)
+        return pictures.Picture("later", ring(12, 12), "image")
+
+    monkeypatch.setattr(pictures, "load_picture", slow_load)
+    app = make("convolution")
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        app.ask_picture_file()
+        await settle(pilot)
+        app.screen.query_one("#picture-path").value = "later.png"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not app.lesson and app.model.picture == "x"
+        release.set()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.screen is app.lesson and app.model.picture == "later"
+        assert app.model.image.shape == (12, 12)

@@ -7,12 +7,15 @@ boxes in one line and the learner types again; escape closes without changing an
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
 
 from cnn_tui.pictures import DEFAULT_SIDE, MAX_SIDE, MIN_SIDE, PictureError
 from cnn_tui.tui.screens.learner import as_sentence
@@ -59,7 +62,7 @@ class OpenPictureScreen(ModalScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        from cnn_tui.pictures import check_side, load_picture
+        from cnn_tui.pictures import check_side
 
         problem = self.query_one("#picture-problem", Static)
         path = self.query_one("#picture-path", Input).value.strip()
@@ -70,9 +73,38 @@ class OpenPictureScreen(ModalScreen):
             return
         try:
             side = check_side(side_text) if side_text else None
-            picture = load_picture(path, side)
         except PictureError as exc:
             problem.update(Text(as_sentence(str(exc))))
             return
-        self.dismiss(picture)
+        # A large photo takes a moment to decode and shrink: off the screen's thread, so the
+        # app keeps drawing (and escape still cancels) meanwhile.
+        problem.update(Text(f"Opening {path}…", style="italic"))
+        self._busy(True)
+        self.run_worker(partial(_load, path, side), name="open picture", group="open-picture",
+                        exclusive=True, thread=True, exit_on_error=False)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "open-picture" or not self.is_attached:
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.dismiss(worker.result)
+        elif event.state == WorkerState.ERROR:
+            self._busy(False)
+            error = worker.error
+            message = str(error) if isinstance(error, PictureError) else (
+                f"could not open the picture ({type(error).__name__}: {error})")
+            self.query_one("#picture-problem", Static).update(Text(as_sentence(message)))
+
+    def _busy(self, busy: bool) -> None:
+        """While a file loads, the boxes wait (enter again would load it twice)."""
+        for box in self.query(Input):
+            box.disabled = busy
+        if not busy:
+            self.query_one("#picture-path", Input).focus()
+
+
+def _load(path: str, side: int | None):
+    from cnn_tui.pictures import load_picture
+
+    return load_picture(path, side)
