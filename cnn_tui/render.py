@@ -412,7 +412,8 @@ def crop_box(shape: tuple[int, int], focus: Iterable[tuple[int, int]], cols: int
     """``(row0, row1, col0, col1)``: the part of a matrix of ``shape`` that fits ``cols`` by
     ``rows`` cells, the whole matrix when it fits, else a part that holds the ``focus`` cells
     (a window) and keeps them near its middle. ``row0`` is even, so that half blocks pair the
-    same rows as the view moves."""
+    same rows as the view moves, unless the focus only just fits the rows given: it is then
+    kept whole."""
     focus = list(focus)
 
     def axis(n: int, room: int, coords: list[int], even: bool) -> tuple[int, int]:
@@ -424,10 +425,11 @@ def crop_box(shape: tuple[int, int], focus: Iterable[tuple[int, int]], cols: int
         start = max(min(start, lo), hi - room + 1)
         start = max(0, min(start, n - room))
         if even and start % 2:
-            if hi < start - 1 + room:
+            if hi < start - 1 + room:           # one row up: the window stays in view
                 start -= 1
-            else:               # the window is at the bottom: one row less, from the next one
+            elif lo > start:    # the window is at the bottom: one row less, from the next one
                 start, room = start + 1, room - 1
+            # else the window fills the room: it stays whole, its pairs start on an odd row
         return start, start + room
 
     r0, r1 = axis(shape[0], rows, [r for r, _ in focus], True)

@@ -93,8 +93,10 @@ def show_picture_view(view, chapter: Chapter, room: tuple[int, int], outline=(),
     bench = chapter.bench
     cap = bench.picture_caption if caption is None else caption
     if not fits_as_text(bench.image.shape, room):
+        # while drawing, the part shown follows the cursor (the window may lie elsewhere)
+        cursor = bench.cursor_cells
         show_big(view, cap, bench.image, picture=True, room=room, outline=outline,
-                 highlight=bench.cursor_cells)
+                 highlight=cursor, focus=cursor or None)
     else:
         view.show(cap, picture_view_text(chapter, outline=outline), bench.image.shape)
 
