@@ -357,3 +357,19 @@ async def test_while_drawing_on_a_large_picture_the_cursor_stays_in_view():
             r0, c0 = view._origin
             lines = view.size.height - 1
             assert r0 <= r < r0 + 2 * lines and c0 <= c < c0 + view.size.width, (r, c, r0, c0)
+
+
+def test_a_cut_caption_still_names_the_part_shown():
+    from rich.text import Text
+
+    from cnn_tui.tui.panels.base import crop_caption
+
+    cap = Text("feature map 126x126: 100/15876 filled", style="bold")
+    wide = crop_caption(cap, 0, 40, 20, 60, width=80)
+    assert wide.plain == "feature map 126x126: 100/15876 filled · rows 0–39, cols 20–59"
+    # 40 columns: the caption gives way (cut, with an ellipsis), the rows and columns stay
+    assert crop_caption(cap, 0, 40, 20, 60, width=40).plain == (
+        "feature map 126… · rows 0–39, cols 20–59")
+    # too narrow for the long form: the short one
+    assert crop_caption(cap, 0, 40, 20, 60, width=20).plain == "featur… r0–39 c20–59"
+    assert cap.plain == "feature map 126x126: 100/15876 filled"       # not changed in place

@@ -61,10 +61,25 @@ def show_big(view, caption: str | Text, values, *, picture: bool, room: tuple[in
     cols, lines = room
     focus = list(focus) if focus is not None else outline + highlight
     r0, r1, c0, c1 = crop_box(a.shape, focus, cols, 2 * max(1, lines - 1))
-    cap = caption.copy() if isinstance(caption, Text) else Text(str(caption), style="bold")
+    cap = caption if isinstance(caption, Text) else Text(str(caption), style="bold")
     if (r1 - r0, c1 - c0) != a.shape:
-        cap.append(f" · rows {r0}–{r1 - 1}, cols {c0}–{c1 - 1}", style="dim")
+        cap = crop_caption(cap, r0, r1, c0, c1, width=c1 - c0)
     view.show_pixels(cap, rgb[r0:r1, c0:c1], a.shape, (r0, c0))
+
+
+def crop_caption(caption: Text, r0: int, r1: int, c0: int, c1: int, width: int) -> Text:
+    """``caption`` and which rows and columns of the matrix are shown, in ``width`` columns
+    (the grid's): the caption gives way first (cut, with an ellipsis), so the part shown is
+    always named, in a shorter form when the full one does not fit."""
+    note = f" · rows {r0}–{r1 - 1}, cols {c0}–{c1 - 1}"
+    if caption.cell_len + len(note) > width and len(note) + 2 > width:
+        note = f" r{r0}–{r1 - 1} c{c0}–{c1 - 1}"
+    room = width - len(note)
+    caption = caption.copy()
+    if caption.cell_len > room:
+        caption.truncate(max(1, room), overflow="ellipsis")
+    caption.append(note, style="dim")
+    return caption
 
 
 def fits_as_text(shape: tuple[int, int], room: tuple[int, int], cell_chars: int = 2) -> bool:
