@@ -278,11 +278,19 @@ def _target(width: int, height: int, side: int | None, name: str) -> tuple[int, 
     if goal < MIN_SIDE:
         raise PictureError(f"the image in {name} is {width}x{height} pixels; a picture needs at "
                            f"least {MIN_SIDE} on each side")
-    short = max(1, (shorter * goal + longer // 2) // longer)     # rounded half up
+    def short_side(longer_side: int) -> int:
+        return max(1, (shorter * longer_side + longer // 2) // longer)     # rounded half up
+
+    short = short_side(goal)
     if short < MIN_SIDE:
+        enough = next((n for n in range(goal + 1, MAX_SIDE + 1) if short_side(n) >= MIN_SIDE),
+                      None)
+        advice = (f"give a side of {enough} or more, or crop it" if enough is not None else
+                  f"crop it: no side up to {MAX_SIDE} makes a picture this narrow "
+                  f"{MIN_SIDE} pixels wide")
         raise PictureError(f"the image in {name} is {width}x{height} pixels: with its longer "
                            f"side at {goal}, its shorter side would be {short}, under the "
-                           f"minimum of {MIN_SIDE}; crop it, or give a larger --side")
+                           f"minimum of {MIN_SIDE}; {advice}")
     return (goal, short) if width >= height else (short, goal)
 
 

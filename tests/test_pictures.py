@@ -411,3 +411,16 @@ def test_picture_names():
     assert len(picture_name("x" * 30)) == 24
     assert picture_name("bell\x07\x1b[31m.png") == "bell[31m"
     assert picture_name("/dev/stdin") == "stdin" and picture_name("\x07.png") == "picture"
+
+
+def test_a_narrow_image_is_told_what_side_would_do_or_to_crop(tmp_path):
+    # 100x4 at the default 32: the short side (4 * 32 + 50) // 100 = 1. A side of n gives
+    # (4n + 50) // 100, which reaches 3 from n = 63 ((4 * 63 + 50) // 100 = 3; 62 gives 2).
+    Image.new("L", (100, 4), 0).save(tmp_path / "strip.png")
+    refused(tmp_path / "strip.png", "100x4", "shorter side would be 1",
+            "give a side of 63 or more")
+    assert load_picture(tmp_path / "strip.png", 63).pixels.shape == (3, 63)
+    # 60x1: even at 128 the short side is (128 + 30) // 60 = 2: only cropping helps
+    Image.new("L", (60, 1), 0).save(tmp_path / "line.png")
+    msg = refused(tmp_path / "line.png", "60x1", "crop it")
+    assert "give a side" not in msg
