@@ -373,3 +373,24 @@ def test_a_cut_caption_still_names_the_part_shown():
     # too narrow for the long form: the short one
     assert crop_caption(cap, 0, 40, 20, 60, width=20).plain == "featur… r0–39 c20–59"
     assert cap.plain == "feature map 126x126: 100/15876 filled"       # not changed in place
+
+
+def test_explanations_give_the_sizes_of_the_picture_open():
+    m = LessonModel(chapter="pooling")
+    assert "so 7x7 becomes 4x4." in m.current.explain        # the lecture's, on its pictures
+    m.set_chapter("stacking")
+    assert "each 7x7 map down to 2x2, so three maps give 12 values" in m.current.explain
+    # 20x13: a 3x3 window fits 18x11 times; 2x2 pooling (edges kept) -> 9x6, again -> 5x3,
+    # three maps of 15 values -> 45
+    m.open_picture(ring(20, 13), "mine")
+    assert "each 18x11 map down to 5x3, so three maps give 45 values" in m.current.explain
+    m.set_chapter("pooling")
+    assert "so 18x11 becomes 9x6." in m.current.explain and "7x7" not in m.current.explain
+
+
+async def test_the_screen_shows_the_explanation_for_the_picture_open():
+    app = make("pooling", own_picture=own(20, 13))
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "so 18x11 becomes 9x6" in text and "7x7 becomes" not in text

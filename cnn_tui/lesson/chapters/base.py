@@ -42,6 +42,11 @@ class ChapterKey:
     key_display: str | None = None
 
 
+def dims(shape) -> str:
+    """``(8, 7, 7)`` -> ``"8x7x7"``."""
+    return "x".join(str(n) for n in shape)
+
+
 class Chapter:
     """One chapter of the lesson. Subclasses set the class attributes and override the hooks."""
 
@@ -65,6 +70,12 @@ class Chapter:
     def __init__(self, bench: Workbench) -> None:
         self.bench = bench
         self._position = 0
+
+    @property
+    def explain(self) -> str:
+        """The short explanation as the chapter's screen shows it: ``text``, with the sizes of
+        the picture open now where it names sizes (the lecture's are those of a 9x9 picture)."""
+        return self.text
 
     # ------------------------------------------------------------------ positions
     @property

@@ -17,7 +17,7 @@ import numpy as np
 from cnn_tui import engine
 from cnn_tui.engine.net import LayerSummary, Network
 from cnn_tui.lesson.chapters.base import (EDIT, FEATURE, JUMP, PICK_KEYS, PICTURE, PLAY, RESET,
-                                          whole_numbers)
+                                          dims, whole_numbers)
 from cnn_tui.lesson.chapters.base import Chapter as Base
 from cnn_tui.lesson.datasets import XO_CLASSES
 from cnn_tui.lesson.training import DEFAULTS
@@ -31,11 +31,6 @@ LECTURE_STEP = {"conv": "convolution", "relu": "ReLU", "maxpool": "pooling",
 # Positions besides the layers: the whole stack first, then the picture, then softmax last.
 STACK, INPUT, LAYER, SOFTMAX = "stack", "input", "layer", "softmax"
 SHIFT_ABOVE = 30.0     # scores this large are shifted by the largest before exp (no overflow)
-
-
-def dims(shape) -> str:
-    """``(8, 7, 7)`` -> ``"8x7x7"``."""
-    return "x".join(str(n) for n in shape)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnn_tui import engine
-from cnn_tui.lesson.chapters.base import FEATURE, JUMP, PICK_KEYS, PICTURE, PLAY, RESET, ChapterKey
+from cnn_tui.lesson.chapters.base import (FEATURE, JUMP, PICK_KEYS, PICTURE, PLAY, RESET,
+                                          ChapterKey, dims)
 from cnn_tui.lesson.chapters.base import Chapter as Base
 from cnn_tui.lesson.workbench import cycle
 
@@ -35,7 +36,7 @@ class Connections:
     @property
     def size(self) -> str:
         """``"7x7"``: one map's shape."""
-        return "x".join(str(n) for n in self.shape)
+        return dims(self.shape)
 
 
 def connections(result: engine.PipelineResult, hidden: int = HIDDEN_UNITS) -> list[Connections]:
@@ -59,8 +60,10 @@ class Chapter(Base):
 
     id = "pooling"
     title = "Pooling shrinks the maps"
-    text = ("A 2x2 window jumps two cells at a time and keeps only the largest value it covers "
-            "(or the average). Windows that hang over the edge still count, so 7x7 becomes 4x4.")
+    TEXT = ("A 2x2 window jumps two cells at a time and keeps only the largest value it covers "
+            "(or the average). Windows that hang over the edge still count, so {map} becomes "
+            "{pooled}.")
+    text = TEXT.format(map="7x7", pooled="4x4")
     more = ("Pooling keeps the strongest evidence of each neighbourhood and forgets exactly where "
             "it was, which makes the network tolerate small shifts. The last row and column of "
             "windows only cover part of the map. o switches between max and average pooling.")
@@ -82,6 +85,11 @@ class Chapter(Base):
     def jump_to(self, cell: tuple[int, int]) -> None:
         r, c = self.check_cell(cell, self.pooled.shape)
         self.position = r * self.pooled.shape[1] + c + 1
+
+    @property
+    def explain(self) -> str:
+        return self.TEXT.format(map=dims(self.bench.relu_map.shape),
+                                pooled=dims(self.pooled.shape))
 
     def toggle_pool_op(self) -> None:
         self.pool_op = cycle(POOL_OPS, self.pool_op)

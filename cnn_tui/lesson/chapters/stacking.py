@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnn_tui.lesson.chapters.base import FEATURE, PICK_KEYS, PICTURE, PLAY, RESET
+from cnn_tui.lesson.chapters.base import FEATURE, PICK_KEYS, PICTURE, PLAY, RESET, dims
 from cnn_tui.lesson.chapters.base import Chapter as Base
 from cnn_tui.lesson.chapters.pooling import Connections, connections
 
@@ -44,9 +44,10 @@ class Chapter(Base):
 
     id = "stacking"
     title = "Stacking layers"
-    text = ("The output of one layer is the input of the next: convolution, ReLU and pooling can "
-            "be repeated. Pooling twice brings each 7x7 map down to 2x2, so three maps give 12 "
-            "values.")
+    TEXT = ("The output of one layer is the input of the next: convolution, ReLU and pooling can "
+            "be repeated. Pooling twice brings each {map} map down to {pooled}, so three maps "
+            "give {values} values.")
+    text = TEXT.format(map="7x7", pooled="2x2", values=12)
     more = ("Step through the stages for the chosen feature: picture, feature map, ReLU, pooled, "
             "pooled again. At the bottom are the 12 values of all three maps, the summary that "
             "the next layer uses to vote, numbered #1 to #12: #1-#4 come from the diag map, "
@@ -96,6 +97,13 @@ class Chapter(Base):
         without pooling, pooled once and pooled twice."""
         b = self.bench
         return b.memo(("connections",), lambda: connections(b.pipeline))
+
+    @property
+    def explain(self) -> str:
+        res = self.bench.pipeline
+        maps, pooled = list(res.conv.values()), list(res.pool2.values())
+        return self.TEXT.format(map=dims(maps[0].shape), pooled=dims(pooled[0].shape),
+                                values=sum(int(p.size) for p in pooled))
 
     @property
     def vector_rows(self) -> np.ndarray:

@@ -278,7 +278,7 @@ class LessonScreen(Screen[None]):
             info.append("✎ editing")
         title.append(" · ".join(info), style="italic")
         update(self._title, title)
-        update(self._explain, ch.text)
+        update(self._explain, ch.explain)
         panel = self.panel
         problem = m.picture_problem
         self.set_class(bool(problem), "needs-picture")
