@@ -394,3 +394,19 @@ async def test_the_screen_shows_the_explanation_for_the_picture_open():
         await settle(pilot)
         text = " ".join(screen_text(app).split())
         assert "so 18x11 becomes 9x6" in text and "7x7 becomes" not in text
+
+
+@pytest.mark.parametrize("y, lower", [(3.0, 0), (3.25, 0), (3.75, 1)])
+async def test_a_click_on_half_blocks_picks_the_half_a_pixel_mouse_reports(y, lower):
+    from textual import events
+
+    app = make("convolution", own_picture=own(64))
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        view = app.lesson.query_one("#map", MatrixView)
+        assert view._pixels and view._caption_lines == 1
+        r0, c0 = view._origin
+        view.on_click(events.Click(view, 5, y, 0, 0, 1, False, False, False))
+        await settle(pilot)
+        # character line 3 is the third under the caption: cells 2*2 and 2*2+1 from the top
+        assert app.model.conv_cell == (r0 + 4 + lower, c0 + 5)

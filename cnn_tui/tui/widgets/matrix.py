@@ -367,8 +367,12 @@ class MatrixView(Static):
     def on_click(self, event) -> None:
         if not self.clickable:
             return
-        if self._pixels:                  # half blocks: the upper of the character's two cells
-            row, col = 2 * (event.y - self._caption_lines), event.x
+        if self._pixels:
+            # half blocks: a character holds two cells, one above the other. A terminal that
+            # reports the mouse in pixels says which half was clicked; others give whole
+            # characters, and the upper cell is taken.
+            lower = event.pointer_y - int(event.pointer_y) >= 0.5
+            row, col = 2 * (event.y - self._caption_lines) + lower, event.x
         else:
             row = (event.y - self._caption_lines) // self._zoom
             col = event.x // (self._cell_chars * self._zoom)
