@@ -11,28 +11,11 @@ import sys
 # NumPy is loaded before any command runs, so the commands leave the BLAS variables alone.
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from cnn_tui.cli import cli
+from cli_helpers import one_line_error, run
 
 EPOCH_KEYS = {"epoch", "loss", "train_accuracy", "val_accuracy", "seconds"}
 FINAL_KEYS = {"loss", "train_accuracy", "val_accuracy", "epochs", "seconds"}
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), prog_name="cnn-tui")
-
-
-def one_line_error(r, *needles):
-    """Exit 2, nothing on stdout, one short line on stderr holding every needle."""
-    assert r.exit_code == 2, (r.exit_code, r.stdout[:300], r.stderr[:300])
-    assert r.stdout == ""
-    lines = r.stderr.splitlines()
-    assert len(lines) == 1, r.stderr[:500]
-    assert "Traceback" not in r.stderr and len(lines[0]) < 400, lines[0][:500]
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 def json_lines(r):

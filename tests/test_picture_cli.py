@@ -11,29 +11,14 @@ import sys
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 
 import cnn_tui.cli.app as cli_app
-from cnn_tui.cli import cli
 from cnn_tui.pictures import Picture
 
+from cli_helpers import one_line_error, run
+
 HANG = 120          # only turns a hang into a failure
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), prog_name="cnn-tui")
-
-
-def one_line_error(r, *needles):
-    assert r.exit_code == 2, (r.exit_code, r.stdout[:300], r.stderr[:300])
-    assert r.stdout == ""
-    lines = r.stderr.splitlines()
-    assert len(lines) == 1, r.stderr[:500]
-    assert "Traceback" not in r.stderr and lines[0].startswith("cnn-tui"), lines[0]
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.fixture

@@ -28,11 +28,29 @@ def blank(_: float) -> str:
     return ""
 
 
-_DRAWN: OrderedDict = OrderedDict()     # the matrices drawn lately, by what they show
-_DRAWN_MAX = 64
-_SPLIT: OrderedDict = OrderedDict()     # id -> (text, its lines) of the texts shown lately
-_ZOOMED: OrderedDict = OrderedDict()    # (a line's key, cells, zoom) -> the line zoomed
-_ZOOMED_MAX = 1024
+class _Recent:
+    """The ``size`` values used last, by key (least recently used forgotten first)."""
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict = OrderedDict()
+        self._size = size
+
+    def get(self, key):
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key, value):
+        self._items[key] = value
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return value
+
+
+_DRAWN = _Recent(64)        # the matrices drawn lately, by what they show
+_SPLIT = _Recent(64)        # id -> (text, its lines) of the texts shown lately
+_ZOOMED = _Recent(1024)     # (a line's key, cells, zoom) -> the line zoomed
 
 
 def _cells(cells) -> tuple:
@@ -48,13 +66,7 @@ def _remembered(kind: str, values, draw, **options) -> Text:
            tuple(sorted((k, _cells(v) if k in ("outline", "highlight", "dim") else v)
                         for k, v in options.items())))
     text = _DRAWN.get(key)
-    if text is None:
-        text = _DRAWN[key] = draw()
-        if len(_DRAWN) > _DRAWN_MAX:
-            _DRAWN.popitem(last=False)
-    else:
-        _DRAWN.move_to_end(key)
-    return text
+    return text if text is not None else _DRAWN.put(key, draw())
 
 
 def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
@@ -128,14 +140,11 @@ def _lines_of(text: Text) -> tuple[list[Text], list[tuple], int]:
     out once for a drawn matrix that is shown again."""
     known = _SPLIT.get(id(text))
     if known is not None and known[0] is text:
-        _SPLIT.move_to_end(id(text))
         return known[1]
     lines = split_lines(text)
     split = (lines, [_line_key(line) for line in lines],
              max((line.cell_len for line in lines), default=0))
-    _SPLIT[id(text)] = (text, split)          # the text is kept, so its id stays its own
-    if len(_SPLIT) > _DRAWN_MAX:
-        _SPLIT.popitem(last=False)
+    _SPLIT.put(id(text), (text, split))       # the text is kept, so its id stays its own
     return split
 
 
@@ -154,11 +163,7 @@ def _zoomed(lines: list[Text], keys: list[tuple], cols: int, zoom: int
             rows = zoom_rows(line, cols, zoom)
             if rows is None:
                 return None
-            zoomed = _ZOOMED[known_key] = [grid_text([row]) for row in rows]
-            if len(_ZOOMED) > _ZOOMED_MAX:
-                _ZOOMED.popitem(last=False)
-        else:
-            _ZOOMED.move_to_end(known_key)
+            zoomed = _ZOOMED.put(known_key, [grid_text([row]) for row in rows])
         out.extend(zoomed)
         out_keys.extend((key, zoom, k) for k in range(zoom))
     return out, out_keys
