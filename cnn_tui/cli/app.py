@@ -21,7 +21,7 @@ from cnn_tui.cli.errors import BadInput
 from cnn_tui.inputs import shown, shown_path
 from cnn_tui.pictures import DEFAULT_SIDE, MAX_SIDE, MIN_SIDE
 from cnn_tui.tui.screens import SCREENS
-from cnn_tui.tui.startup import pause_gc, resume_gc
+from cnn_tui.tui.startup import one_blas_thread, pause_gc, resume_gc
 
 if TYPE_CHECKING:
     from cnn_tui.pictures import Picture
@@ -121,6 +121,7 @@ def open_lesson(start: str = SCREENS[0], quiz_options: QuizOptions | None = None
     ``own_picture`` (see :func:`load_own_picture`), the lesson opens on that picture.
     """
     require_terminal()
+    one_blas_thread()               # before NumPy loads (see cnn_tui.tui.startup)
     pause_gc()                      # until the first screen is drawn (see cnn_tui.tui.startup)
     try:
         from cnn_tui.tui import app as tui_app
@@ -165,6 +166,7 @@ def run(headless, screen, size, keys, script, svg, data_dir, class_dir, picture,
     """
     if screen not in SCREENS:
         raise BadInput(f"unknown screen {shown(screen)}; choose one of {', '.join(SCREENS)}")
+    one_blas_thread()               # before NumPy loads: a --picture loads it (cnn_tui.tui.startup)
     own_picture = load_own_picture(picture, side)
     check_data_dir(data_dir)
     from cnn_tui.quiz.options import QuizOptions

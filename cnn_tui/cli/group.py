@@ -12,6 +12,7 @@ import click
 from cnn_tui import __version__
 from cnn_tui.cli import app, calculators, quiz, serve, train
 from cnn_tui.cli.errors import BadInput, OneLineGroup
+from cnn_tui.tui.startup import one_blas_thread
 
 
 @click.group(cls=OneLineGroup, invoke_without_command=True,
@@ -32,6 +33,7 @@ def cli(ctx: click.Context, picture: str | None, side: str | None) -> int | None
     """
     if ctx.invoked_subcommand is None:
         # The picture is loaded before the terminal is checked: a bad file is its own error.
+        one_blas_thread()           # before NumPy loads (see cnn_tui.tui.startup)
         own_picture = app.load_own_picture(picture, side)
         return app.open_lesson(own_picture=own_picture)
     if picture is not None or side is not None:
