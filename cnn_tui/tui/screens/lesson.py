@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from cnn_tui.lesson.chapters import CHAPTER_IDS, chapter_classes
 from cnn_tui.lesson.chapters.base import PICTURE, SHARED_ACTIONS
 from cnn_tui.lesson.model import LessonModel, ModelError
 from cnn_tui.tui.panels import ChapterPanel, panel_class
 from cnn_tui.tui.panels.base import update
+from cnn_tui.tui.widgets.footer import Footer
 from cnn_tui.tui.widgets.matrix import MatrixView
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
