@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .conv import _as_float, conv, finite
+from .conv import _CACHE_MAX, _as_float, _finite, _gather_index, conv, finite
 from .conv import _check as _conv_check
-from .conv import _forward as _conv_forward
+from .conv import _plan as _conv_plan
 from .layers import dense, predict, relu, vote, vote_weights
 from .pool import _prepare as _pool_prepare
 from .pool import _separable, max_pool
@@ -66,57 +67,178 @@ class Pipeline:
         if vector_length is not None:
             self.votes = vote_weights(self.strong, vector_length)
             self.votes[1].flags.writeable = False
-        self._layouts: dict = {}  # (image shape, dtype) -> what _lean needs, once checked
+        self._leans: dict = {}  # (picture shape, dtype) -> its _Lean, once checked
 
     def run(self, image) -> PipelineResult:
-        img = _image(image)
-        layout = self._layouts.get((img.shape, img.dtype))
-        if layout is None or self.votes is None:
-            # the first picture of this shape: every layer checks its input, with its errors
-            res = _run(img, self.names, self.w, self.strong, self.votes, self.vector_length,
-                       self.pool_window, self.pool_stride)
-            if self.votes is not None:
-                self._layouts[(img.shape, img.dtype)] = self._layout(img, res)
-            return res
-        return self._lean(img, layout)
+        a = np.asarray(image)
+        lean = self._leans.get((a.shape, a.dtype))
+        if lean is not None:
+            return lean.run(a)
+        # the first picture of this shape and dtype: every layer checks its input, with its errors
+        img = _image(a)
+        res = _run(img, self.names, self.w, self.strong, self.votes, self.vector_length,
+                   self.pool_window, self.pool_stride)
+        if self.votes is not None:
+            if len(self._leans) >= _CACHE_MAX:
+                self._leans.clear()
+            self._leans[(a.shape, a.dtype)] = _Lean(self, a.dtype, img, res)
+        return res
 
-    def _layout(self, img, res):
-        """The checked geometries of every layer for pictures like ``img`` (found by the
-        layers' own checks, which have just passed on it)."""
+
+class _Lean:
+    """:func:`_run` for pictures of one shape and dtype that have been through it once: the same
+    operations on the same arrays (so the same bits), without checking again what cannot have
+    changed. The dtype and the values are still checked on every call, where :func:`_run`
+    checks them: a NaN or an infinity in the picture, then an overflow in the convolution.
+
+    Every shape, index and window is worked out here, once: a call is the conv layer's gather
+    and matrix product, a division, the overflow check, ReLU, a few ``np.maximum`` per pooling
+    and the votes' product, each on arrays or views made beforehand. Pooling writes its input
+    into a buffer whose cells past the edge hold -inf, so that every window, a ceil-mode partial
+    one included, is the max of all its taps, in the order :func:`~cnn_tui.engine.pool.max_pool`
+    takes them (a max with -inf is the other value, bit for bit). Work buffers are kept per
+    thread; the arrays of a result are always new.
+    """
+
+    def __init__(self, pipe: Pipeline, raw_dtype, img, res):
+        self.convert = raw_dtype.kind != "f"  # whole numbers: float64, finite by construction
+        self.names = pipe.names
+        self.features = {n: pipe.w[i, 0] for i, n in enumerate(pipe.names)}
+        self.vnames = pipe.votes[0]
         x4 = img[None, None]
-        _, w, g, _ = _conv_check(x4, self.w, 1, 0, 1)
-        r = res.relu[self.names[0]][None, None]
-        _, _, g1, pads1 = _pool_prepare(np.broadcast_to(r, (1, len(self.names)) + r.shape[2:]),
-                                        self.pool_window, self.pool_stride, 0, True, 1)
-        p1 = res.pool[self.names[0]][None, None]
-        _, _, g2, pads2 = _pool_prepare(np.broadcast_to(p1, (1, len(self.names)) + p1.shape[2:]),
-                                        self.pool_window, self.pool_stride, 0, True, 1)
-        vw = self.votes[1]
+        _, w, g, _ = _conv_check(x4, pipe.w, 1, 0, 1)  # the checks have just passed on it
+        self.dtype = w.dtype
+        self.cast = img.dtype != w.dtype
+        self.w2 = w.reshape(w.shape[0], -1)
+        self.ck = w.dtype.type(self.w2.shape[1])  # "mean": c /= C*K (a ready scalar is quicker)
+        plan = _conv_plan(x4.shape, g, w.dtype.itemsize)
+        self.idx = _gather_index(plan)
+        self.f = w.shape[0]
+        self.pcols = plan.pcols
+        self.vtail, self.vidx = (self.f,) + plan.vtail, (slice(None),) + plan.vidx[1:]
+        self.zero = w.dtype.type(0)
+        # Whole-number pictures cannot make the product overflow when even their dtype's
+        # largest values times a filter's weights stay far below the largest float: no
+        # floating-point warning can come, so no np.errstate is needed (a few microseconds).
+        self.safe = False
+        if self.convert:
+            info = np.iinfo(raw_dtype) if raw_dtype.kind in "iu" else None
+            top = 1.0 if info is None else float(max(-info.min, info.max))
+            weights = float(np.abs(self.w2).sum(axis=1).max())
+            self.safe = top * weights * 4 < float(np.finfo(w.dtype).max)
+        r = res.relu[pipe.names[0]]
+        p1 = res.pool[pipe.names[0]]
+        self.g = []
+        self.pools = []
+        for shape in (r.shape, p1.shape):
+            maps = (len(pipe.names),) + shape
+            _, _, gp, pads = _pool_prepare(np.broadcast_to(np.zeros((), w.dtype), (1,) + maps),
+                                           pipe.pool_window, pipe.pool_stride, 0, True, 1)
+            self.g.append((gp, pads))
+            self.pools.append(_pool_layout(gp, pads, maps))
+        vw = pipe.votes[1]
         vdtype = float_dtype(w.dtype, vw.dtype)  # as dense() does it (vec has w's dtype)
-        return (w.dtype, w.reshape(w.shape[0], -1), g, g1, pads1, g2, pads2,
-                vw.astype(vdtype, copy=False).T, vdtype)
+        self.vdtype = None if vdtype == w.dtype else vdtype
+        self.vwt = vw.astype(vdtype, copy=False).T
+        self.local = threading.local()
 
-    def _lean(self, img, layout) -> PipelineResult:
-        """:func:`_run` on a checked picture whose shape has been through it: the same
-        operations on the same arrays, without checking again what cannot have changed."""
-        dtype, w2, g, g1, pads1, g2, pads2, vwt, vdtype = layout
-        with np.errstate(over="ignore", invalid="ignore"):
-            c = _conv_forward(img[None, None].astype(dtype, copy=False), w2, g)
-            c /= w2.shape[1]
-        finite(c)
-        r = np.maximum(c, 0, dtype=c.dtype)
-        p1 = _separable(r, g1, pads1, "max")
-        p2 = _separable(p1, g2, pads2, "max")
+    def _buffers(self):
+        """This thread's work arrays and their views (made on its first call)."""
+        prod = np.empty((self.f, self.pcols), dtype=self.dtype)
+        valid = prod.reshape(self.vtail)[self.vidx]
+        pools = []
+        for lay in self.pools:
+            if lay is None:
+                pools.append(None)
+                continue
+            maps, size, (rows, cols), out = lay
+            buf = np.full(maps[:1] + size, -np.inf, dtype=self.dtype)
+            inner = buf[(slice(None),) + tuple(slice(0, n) for n in maps[1:])]
+            tmp = np.empty((maps[0], out[0], size[1]), dtype=self.dtype)  # rows done
+            pools.append((inner, [buf[:, sl] for sl in rows], tmp,
+                          [tmp[:, :, sl] for sl in cols]))
+        bufs = self.local.bufs = (prod, valid, pools)
+        return bufs
+
+    def run(self, a: np.ndarray) -> PipelineResult:
+        if self.convert:
+            img = a.astype(np.float64)
+        else:
+            img = _finite(a, "image")
+        src = img.astype(self.dtype) if self.cast else img
+        bufs = getattr(self.local, "bufs", None)
+        if bufs is None:
+            bufs = self._buffers()
+        prod, valid, pools = bufs
+        cols = src.take(self.idx)
+        if self.safe:  # finite pictures and weights with no overflow possible: c is finite
+            np.dot(self.w2, cols, out=prod)
+            c = np.divide(valid, self.ck)
+        else:
+            with np.errstate(over="ignore", invalid="ignore"):
+                np.dot(self.w2, cols, out=prod)
+                c = np.divide(valid, self.ck)
+            finite(c)
+        r = np.maximum(c, self.zero)
+        p1 = _pool_max(r, pools[0], self.g[0])
+        p2 = _pool_max(p1, pools[1], self.g[1])
         vec = p2.reshape(-1)
-        scores = vec.astype(vdtype, copy=False) @ vwt
-        result = {name: float(s) for name, s in zip(self.votes[0], scores)}
-        names, w = self.names, self.w
+        scores = ((vec if self.vdtype is None else vec.astype(self.vdtype)) @ self.vwt).tolist()
+        names = self.names
+        # predict(): the first of the highest votes (list.index finds the first)
+        return _result(img, dict(self.features), dict(zip(names, c)), dict(zip(names, r)),
+                       dict(zip(names, p1)), dict(zip(names, p2)), vec,
+                       dict(zip(self.vnames, scores)), self.vnames[scores.index(max(scores))])
 
-        def per(a):
-            return {n: a[0, i] for i, n in enumerate(names)}
 
-        return PipelineResult(img, {n: w[i, 0] for i, n in enumerate(names)}, per(c), per(r),
-                              per(p1), per(p2), vec, result, predict(result))
+_FIELDS = tuple(f.name for f in fields(PipelineResult))
+
+
+def _result(*values) -> PipelineResult:
+    """``PipelineResult(*values)`` without the frozen dataclass's one ``object.__setattr__`` per
+    field (its ``__init__`` does nothing else)."""
+    res = object.__new__(PipelineResult)
+    res.__dict__.update(zip(_FIELDS, values))
+    return res
+
+
+def _pool_layout(g, pads, maps):
+    """The taps of a max pooling of ``maps`` (channels, *spatial) with geometry ``g`` over a
+    buffer padded with -inf to hold every window whole, or None when that buffer would be much
+    larger than the maps (a huge window: :func:`_separable` clips it instead)."""
+    if g.nd != 2 or any(p != (0, 0) for p in pads) or any(d != 1 for d in g.dilation):
+        return None
+    size = tuple(max(n, (m - 1) * s + k) for n, m, s, k in zip(maps[1:], g.out_shape,
+                                                               g.stride, g.kernel))
+    if size[0] * size[1] > 4 * maps[1] * maps[2] + 64:
+        return None
+    taps = tuple([slice(j, j + s * (m - 1) + 1, s) for j in range(k)]
+                 for m, s, k in zip(g.out_shape, g.stride, g.kernel))
+    return maps, size, taps, g.out_shape
+
+
+def _pool_max(x: np.ndarray, bufs, geometry) -> np.ndarray:
+    """Max pooling of the maps ``x`` (channels, *spatial) into a new array: rows first, then
+    columns, each window's taps in order (as :func:`_separable` takes them)."""
+    if bufs is None:
+        return _separable(x[None], *geometry, "max")[0]
+    inner, rows, tmp, cols = bufs
+    np.copyto(inner, x)
+    if len(rows) == 2 == len(cols):  # the lecture's 2x2 windows
+        np.maximum(rows[0], rows[1], out=tmp)
+        return np.maximum(cols[0], cols[1])
+    if len(rows) == 1:
+        np.copyto(tmp, rows[0])
+    else:
+        np.maximum(rows[0], rows[1], out=tmp)
+        for v in rows[2:]:
+            np.maximum(tmp, v, out=tmp)
+    if len(cols) == 1:
+        return cols[0].copy()
+    out = np.maximum(cols[0], cols[1])
+    for v in cols[2:]:
+        np.maximum(out, v, out=out)
+    return out
 
 
 def _image(image) -> np.ndarray:

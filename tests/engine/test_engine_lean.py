@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnn_tui.engine import (EngineError, conv, conv_backward, conv_single, max_pool, pool_single,
-                            relu, run_pipeline)
+from cnn_tui.engine import (EngineError, avg_pool, conv, conv_backward, conv_single, max_pool,
+                            pool_single, relu, run_pipeline)
 from cnn_tui.engine.pipeline import Pipeline
 from cnn_tui.lecture.network import lecture_pipeline
 
@@ -179,3 +179,208 @@ def test_plans_follow_the_block_settings(monkeypatch):
     monkeypatch.setattr(conv_mod, "_BLOCK_BYTES", 1)
     assert conv_mod._plan(x.shape, g, 8).block == 1 != default.block
     np.testing.assert_array_equal(conv(x, w), want)
+
+
+# --- the kept work arrays: pipeline, small convolutions, small poolings -------------------------
+def _pipeline_want(img, window, stride):
+    """The lecture's network by the plain loops (conv mean, ReLU, two ceil-mode max pools)."""
+    w = np.stack([FEATURES[n] for n in ORDER])[:, None]
+    c = ref_conv(np.asarray(img, dtype=float)[None, None], w, (1, 1), ((0, 0), (0, 0)),
+                 mode="mean")
+    r = np.maximum(c, 0)
+    win, st, zero = (window, window), (stride, stride), ((0, 0), (0, 0))
+    p1 = ref_pool(r, "max", win, st, zero, ceil_mode=True)
+    p2 = ref_pool(p1, "max", win, st, zero, ceil_mode=True)
+    return c[0], r[0], p1[0], p2[0]
+
+
+@pytest.mark.parametrize("window,stride", [(1, 1), (2, 1), (2, 2), (3, 1), (3, 2), (3, 3),
+                                           (2, 3)])
+@pytest.mark.parametrize("side", [7, 10])
+def test_prepared_pipeline_every_pool_setting(window, stride, side):
+    """Other pooling windows and strides through the lean path (its pooling reads a work array
+    padded with -inf): the first call and every repeat give the plain loops' maps exactly."""
+    rng = np.random.default_rng(100 * window + 10 * stride + side)
+    img = rng.integers(-3, 4, size=(side, side))
+    c, r, p1, p2 = _pipeline_want(img, window, stride)
+    n = p2.size
+    strong = {"X": list(range(0, n, 2)), "O": list(range(1, n, 2)) or [0]}
+    pipe = Pipeline(FEATURES, strong, vector_length=n, pool_window=window, pool_stride=stride)
+    for _ in range(3):
+        res = pipe.run(img)
+        for i, name in enumerate(ORDER):
+            np.testing.assert_array_equal(res.conv[name], c[i])
+            np.testing.assert_array_equal(res.relu[name], r[i])
+            np.testing.assert_array_equal(res.pool[name], p1[i])
+            np.testing.assert_array_equal(res.pool2[name], p2[i])
+        np.testing.assert_array_equal(res.vector, p2.reshape(-1))
+        want = {k: float(np.mean(p2.reshape(-1)[v])) for k, v in strong.items()}
+        assert res.votes == pytest.approx(want, rel=1e-12, abs=1e-15)
+
+
+def test_lean_results_are_new_arrays():
+    """A result's maps are its own: later calls (which reuse the work arrays) never change
+    them, and changing them does not reach the next result."""
+    a, b = IMAGES["x"], IMAGES["o"]
+    lecture_pipeline(a)
+    first = lecture_pipeline(a)
+    kept = {f: {n: m.copy() for n, m in getattr(first, f).items()}
+            for f in ("conv", "relu", "pool", "pool2")}
+    vec = first.vector.copy()
+    lecture_pipeline(b)
+    for f, maps in kept.items():
+        for n, m in maps.items():
+            np.testing.assert_array_equal(getattr(first, f)[n], m)
+    np.testing.assert_array_equal(first.vector, vec)
+    first.pool["x"][...] = 99.0
+    first.conv["x"][...] = 99.0
+    again = lecture_pipeline(a)
+    np.testing.assert_array_equal(again.pool["x"] * 9, GOLDEN["pool_x_sum9"]["x"])
+    np.testing.assert_array_equal(again.conv["x"] * 9, GOLDEN["conv_x_sum9"]["x"])
+
+
+def test_lean_paths_from_many_threads():
+    """Each thread has its own work arrays: the pipeline, a small convolution and a small pooling
+    called from four threads at once give each picture's own answer."""
+    import threading
+
+    rng = np.random.default_rng(11)
+    imgs = [rng.integers(-2, 3, size=(9, 9)) for _ in range(8)]
+    pipe = Pipeline(FEATURES, STRONG, vector_length=12)
+    w = np.stack([FEATURES[n] for n in ORDER])[:, None]
+    wants = [(_pipeline_want(i, 2, 2), ref_conv(i[None, None].astype(float), w, (1, 1),
+                                                ((0, 0), (0, 0))),
+              ref_pool(i[None, None].astype(float), "max", (2, 2), (2, 2), ((0, 0), (0, 0)),
+                       True)) for i in imgs]
+    errors = []
+
+    def work(k):
+        try:
+            for rep in range(40):
+                j = (k + rep) % len(imgs)
+                (c, r, p1, p2), cw, pw = wants[j]
+                res = pipe.run(imgs[j])
+                np.testing.assert_array_equal(res.vector, p2.reshape(-1))
+                np.testing.assert_array_equal(res.conv["x"], c[1])
+                np.testing.assert_array_equal(conv(imgs[j][None, None].astype(float), w), cw)
+                np.testing.assert_array_equal(
+                    max_pool(imgs[j][None, None].astype(float), 2, 2, ceil_mode=True), pw)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[0]
+
+
+def test_lean_pipeline_whole_number_pictures_of_every_dtype():
+    """Whole-number pictures (never NaN, and too small to overflow) of any integer dtype, and
+    booleans, give what the same picture as float64 gives, bit for bit, on every repeat."""
+    rng = np.random.default_rng(12)
+    base = rng.integers(0, 2, size=(9, 9))
+    want = run_pipeline(base.astype(float), FEATURES, STRONG, vector_length=12)
+    pipe = Pipeline(FEATURES, STRONG, vector_length=12)
+    for dtype in (np.int8, np.uint8, np.int16, np.int64, np.uint64, bool):
+        for _ in range(3):
+            _same(pipe.run(base.astype(dtype)), want)
+    huge = np.full((9, 9), np.iinfo(np.int64).max)  # finite as floats: no overflow
+    for _ in range(2):
+        res = pipe.run(huge)
+        assert res.conv["x"].dtype == np.float64 and np.isfinite(res.vector).all()
+
+
+@pytest.mark.parametrize("case", [
+    dict(), dict(padding=1), dict(padding=((1, 0), (0, 2)), pad_value=2.0), dict(mode="mean"),
+    dict(stride=2), dict(dilation=2), dict(stride=(1, 2), padding=1, mode="mean"), dict(bias=True),
+])
+@pytest.mark.parametrize("dtypes", [(np.float64, np.float64), (np.float32, np.float32),
+                                    (np.int64, np.float32), (np.float32, np.float64)])
+def test_small_convolutions_on_every_repeat(case, dtypes):
+    """A small convolution's repeats (checked once, then straight to the gather and the
+    product) equal the plain loops exactly (whole numbers), in the promoted dtype, as new
+    arrays every time."""
+    case = dict(case)
+    rng = np.random.default_rng(len(str(case)))
+    x = rng.integers(-3, 4, size=(2, 2, 8, 9))
+    w = rng.integers(-2, 3, size=(3, 2, 3, 3))
+    b = rng.integers(-2, 3, size=3) if case.pop("bias", False) else None
+    st = case.get("stride", 1)
+    st = st if isinstance(st, tuple) else (st, st)
+    dl = case.get("dilation", 1)
+    pd = case.get("padding", 0)
+    pads = pd if isinstance(pd, tuple) else ((pd, pd), (pd, pd))
+    want = ref_conv(x, w, st, pads, case.get("pad_value", 0.0), (dl, dl),
+                    case.get("mode", "sum"), b)
+    out = np.float64 if np.float64 in dtypes or np.int64 in dtypes else np.float32
+    xd, wd = x.astype(dtypes[0]), w.astype(dtypes[1])
+    bd = None if b is None else b.astype(dtypes[1])
+    got = [conv(xd, wd, bd, **case) for _ in range(3)]
+    for y in got:
+        assert y.dtype == out and y.flags.c_contiguous
+        np.testing.assert_array_equal(y, want.astype(out))
+    got[0][...] = 0  # each call's result is its own array
+    np.testing.assert_array_equal(got[1], want.astype(out))
+    with pytest.raises(EngineError, match="^input contains NaN or infinity$"):
+        conv(np.where(x == x.max(), -np.inf, xd).astype(xd.dtype) if xd.dtype.kind == "f"
+             else np.full(x.shape, np.nan), wd, bd, **case)
+    if case.get("padding"):
+        with pytest.raises(EngineError, match="the pad value must be a finite number"):
+            conv(xd, wd, bd, **dict(case, pad_value=float("inf")))
+    if bd is not None:
+        with pytest.raises(EngineError, match="the bias needs one value per filter"):
+            conv(xd, wd, bd[:2], **case)
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+@pytest.mark.parametrize("op", ["max", "avg"])
+@pytest.mark.parametrize("setting", [
+    dict(kernel=2), dict(kernel=2, ceil_mode=True), dict(kernel=3, stride=2, padding=1),
+    dict(kernel=3, stride=2, padding=1, ceil_mode=True), dict(kernel=2, stride=1, dilation=2),
+    dict(kernel=1), dict(kernel=4, stride=3, ceil_mode=True),
+])
+def test_small_poolings_on_every_repeat(nd, op, setting):
+    """Small poolings (work arrays kept per shape, the padding already filled in) equal the
+    plain loops exactly on every repeat, as new arrays; NaN is still refused."""
+    rng = np.random.default_rng(nd * 7 + len(str(setting)))
+    x = rng.integers(-5, 6, size=(2, 3) + (7,) * nd).astype(float)
+    x[x == 0] = -0.0
+    k, s = setting["kernel"], setting.get("stride", setting["kernel"])
+    p, d = setting.get("padding", 0), setting.get("dilation", 1)
+    want = ref_pool(x, op, (k,) * nd, (s,) * nd, ((p, p),) * nd, setting.get("ceil_mode", False),
+                    (d,) * nd)
+    fn = max_pool if op == "max" else avg_pool
+    kw = dict(setting, kernel=(k,) * nd if nd != 2 else k)
+    got = [fn(x, **kw) for _ in range(3)]
+    for y in got:
+        np.testing.assert_array_equal(y, want)
+        assert y.flags.c_contiguous and y.dtype == np.float64
+    got[0][...] = 7.0
+    np.testing.assert_array_equal(got[2], want)
+    np.testing.assert_array_equal(fn(x.astype(np.float32), **kw), want.astype(np.float32))
+    bad = x.copy()
+    bad[(0,) * x.ndim] = np.nan
+    with pytest.raises(EngineError, match="^input contains NaN or infinity$"):
+        fn(bad, **kw)
+
+
+def test_finite_checks_see_every_kind_of_non_finite_value():
+    """NaN, +inf and -inf anywhere are refused (input, kernel, picture), on the first call and
+    on the repeats."""
+    x = np.ones((1, 1, 9, 9))
+    w = np.ones((2, 1, 3, 3))
+    for bad in (np.nan, np.inf, -np.inf):
+        for at in ((0, 0, 0, 0), (0, 0, 8, 8), (0, 0, 4, 5)):
+            xb = x.copy()
+            xb[at] = bad
+            for _ in range(2):
+                with pytest.raises(EngineError, match="^input contains NaN or infinity$"):
+                    conv(xb, w)
+                with pytest.raises(EngineError, match="^kernel contains NaN or infinity$"):
+                    conv(x, np.where(w > 0, bad, 0.0) if at[2] == 0 else w * bad)
+                with pytest.raises(EngineError, match="image contains NaN or infinity"):
+                    lecture_pipeline(xb[0, 0])
+                with pytest.raises(EngineError, match="^input contains NaN or infinity$"):
+                    max_pool(xb, 2, 2)
