@@ -366,11 +366,15 @@ def _decode(im, side: int | None, name: str) -> np.ndarray:
     mode = im.mode
     if mode.startswith("I") and im.size != size:
         # Shrink the integers first: turned into floats at full size, a 7000x7000 16-bit
-        # image would take more than a gigabyte on its way to 128 pixels a side.
-        try:
+        # image would take more than a gigabyte on its way to 128 pixels a side. Pillow
+        # resizes I;16 (little-endian) and I as they are; other orders (I;16B) would be
+        # averaged as the wrong bytes, so they become I first. Values beyond 16 bits are
+        # clipped before averaging, as the float path below does: those keep that path.
+        if mode not in ("I", "I;16", "I;16L"):
+            im = im.convert("I")
+        low, high = im.getextrema()
+        if 0 <= low and high <= 65535:
             im = im.resize(size, Image.Resampling.BOX)
-        except ValueError:                   # a mode Pillow cannot resize (I;16B...)
-            im = im.convert("I").resize(size, Image.Resampling.BOX)
     if mode.startswith("I") or mode == "F":
         arr = np.asarray(im, dtype=np.float64)
         if mode.startswith("I"):             # 16-bit grey (PNG, TIFF): 0..65535

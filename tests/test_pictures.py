@@ -413,6 +413,25 @@ def test_picture_names():
     assert picture_name("/dev/stdin") == "stdin" and picture_name("\x07.png") == "picture"
 
 
+def test_big_endian_16_bit_and_32_bit_images_are_averaged_as_their_values(tmp_path):
+    # A 200-column ramp 0..65535 saved big-endian (a TIFF with "MM" byte order), 20 a side:
+    # each new pixel is the mean of 10 columns, and a grey level g/65535 becomes 1 - 2g/65535.
+    ramp = np.tile(np.linspace(0, 65535, 200).astype(np.uint16), (100, 1))
+    Image.frombytes("I;16B", (200, 100), ramp.astype(">u2").tobytes()).save(tmp_path / "mm.tif")
+    assert Image.open(tmp_path / "mm.tif").mode == "I;16B"
+    pic = load_picture(tmp_path / "mm.tif", side=20)
+    means = ramp[0].reshape(20, 10).mean(axis=1)
+    assert pic.pixels[0] == pytest.approx(1 - 2 * means / 65535, abs=1e-4)
+    # 32-bit values beyond 0..65535 are clipped first, then averaged: columns (-50000, 30000)
+    # -> (0 + 30000) / 2, (70000, 10000) -> (65535 + 10000) / 2, (0, 65535) -> 65535 / 2
+    wide = np.array([[-50000, 30000, 70000, 10000, 0, 65535]] * 6, dtype=np.int32)
+    Image.fromarray(wide, "I").save(tmp_path / "wide.tif")
+    pic = load_picture(tmp_path / "wide.tif", side=3)
+    expected = [1 - 2 * 15000 / 65535, 1 - 2 * 37767.5 / 65535, 1 - 2 * 32767.5 / 65535]
+    assert pic.pixels.shape == (3, 3)
+    assert pic.pixels[0] == pytest.approx(expected, abs=1e-6)
+
+
 def test_a_narrow_image_is_told_what_side_would_do_or_to_crop(tmp_path):
     # 100x4 at the default 32: the short side (4 * 32 + 50) // 100 = 1. A side of n gives
     # (4n + 50) // 100, which reaches 3 from n = 63 ((4 * 63 + 50) // 100 = 3; 62 gives 2).
