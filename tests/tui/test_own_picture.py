@@ -79,8 +79,11 @@ def test_crop_keeps_the_window_in_view(shape, room):
             assert min(rows, room[1]) - 1 <= b - a <= min(rows, room[1])
             assert d - c == min(cols, room[0])
             assert all(a <= r < b and c <= q < d for r, q in window)
-            if rows > room[1] and room[1] > 3 + 1:
-                assert a % 2 == 0          # half blocks pair the same two rows as it moves
+            if rows > room[1]:
+                # half blocks pair the same two rows as the view moves, unless the window
+                # fills the room (its top row is the first shown, its bottom row the last)
+                top, bottom = min(r for r, _ in window), max(r for r, _ in window)
+                assert a % 2 == 0 or (top == a and bottom == b - 1), (a, b, top, bottom)
 
 
 def test_lecture_x_drawn_at_twice_its_size_by_hand():
@@ -372,6 +375,7 @@ def test_a_cut_caption_still_names_the_part_shown():
         "feature map 126… · rows 0–39, cols 20–59")
     # too narrow for the long form: the short one
     assert crop_caption(cap, 0, 40, 20, 60, width=20).plain == "featur… r0–39 c20–59"
+    assert crop_caption(cap, 0, 40, 20, 60, width=12).plain == "r0–39 c20–59"   # note alone
     assert cap.plain == "feature map 126x126: 100/15876 filled"       # not changed in place
 
 
@@ -386,6 +390,9 @@ def test_explanations_give_the_sizes_of_the_picture_open():
     assert "each 18x11 map down to 5x3, so three maps give 45 values" in m.current.explain
     m.set_chapter("pooling")
     assert "so 18x11 becomes 9x6." in m.current.explain and "7x7" not in m.current.explain
+    # 10x12: an 8x10 map, no window hangs over its edge: 4x5
+    m.open_picture(ring(10, 12), "even")
+    assert m.current.explain.endswith("(or the average). So 8x10 becomes 4x5.")
 
 
 async def test_the_screen_shows_the_explanation_for_the_picture_open():
@@ -396,8 +403,10 @@ async def test_the_screen_shows_the_explanation_for_the_picture_open():
         assert "so 18x11 becomes 9x6" in text and "7x7 becomes" not in text
 
 
-@pytest.mark.parametrize("y, lower", [(3.0, 0), (3.25, 0), (3.75, 1)])
-async def test_a_click_on_half_blocks_picks_the_half_a_pixel_mouse_reports(y, lower):
+@pytest.mark.parametrize("frac, lower", [(0.0, 0), (0.25, 0), (0.75, 1)])
+async def test_a_click_on_half_blocks_picks_the_half_a_pixel_mouse_reports(frac, lower):
+    # The mouse goes down and up as a terminal reports it, through the app (a terminal in
+    # pixel mode gives fractions of a character; others whole characters, as 0.0 here).
     from textual import events
 
     app = make("convolution", own_picture=own(64))
@@ -406,7 +415,45 @@ async def test_a_click_on_half_blocks_picks_the_half_a_pixel_mouse_reports(y, lo
         view = app.lesson.query_one("#map", MatrixView)
         assert view._pixels and view._caption_lines == 1
         r0, c0 = view._origin
-        view.on_click(events.Click(view, 5, y, 0, 0, 1, False, False, False))
+        x, y = view.region.x + 5, view.region.y + 3 + frac
+        for kind in (events.MouseDown, events.MouseUp):
+            app.post_message(kind(None, x, y, 0, 0, 1, False, False, False,
+                                  screen_x=x, screen_y=y))
+            await pilot.pause()
         await settle(pilot)
         # character line 3 is the third under the caption: cells 2*2 and 2*2+1 from the top
         assert app.model.conv_cell == (r0 + 4 + lower, c0 + 5)
+
+
+async def test_a_file_that_loads_under_another_screen_waits_for_it_to_close(monkeypatch):
+    import threading
+
+    import cnn_tui.pictures as pictures
+    from textual.command import CommandPalette
+
+    release = threading.Event()
+
+    def slow_load(path, side=None):
+        release.wait(10)
+        return pictures.Picture("later", ring(12, 12), "image")
+
+    monkeypatch.setattr(pictures, "load_picture", slow_load)
+    app = make("convolution")
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        app.ask_picture_file()
+        await settle(pilot)
+        app.screen.query_one("#picture-path").value = "later.png"
+        await pilot.press("enter")
+        await settle(pilot)
+        app.action_command_palette()          # the palette opens over the file box
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        release.set()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        # the load did not close the palette (dismiss closes the top screen)
+        assert isinstance(app.screen, CommandPalette) and app.model.picture == "x"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.lesson and app.model.picture == "later"

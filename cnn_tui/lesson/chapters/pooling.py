@@ -61,9 +61,9 @@ class Chapter(Base):
     id = "pooling"
     title = "Pooling shrinks the maps"
     TEXT = ("A 2x2 window jumps two cells at a time and keeps only the largest value it covers "
-            "(or the average). Windows that hang over the edge still count, so {map} becomes "
-            "{pooled}.")
-    text = TEXT.format(map="7x7", pooled="4x4")
+            "(or the average). {edges}{map} becomes {pooled}.")
+    EDGES = "Windows that hang over the edge still count, so "     # an odd side
+    text = TEXT.format(edges=EDGES, map="7x7", pooled="4x4")
     more = ("Pooling keeps the strongest evidence of each neighbourhood and forgets exactly where "
             "it was, which makes the network tolerate small shifts. The last row and column of "
             "windows only cover part of the map. o switches between max and average pooling.")
@@ -88,8 +88,9 @@ class Chapter(Base):
 
     @property
     def explain(self) -> str:
-        return self.TEXT.format(map=dims(self.bench.relu_map.shape),
-                                pooled=dims(self.pooled.shape))
+        shape = self.bench.relu_map.shape
+        return self.TEXT.format(edges=self.EDGES if any(n % 2 for n in shape) else "So ",
+                                map=dims(shape), pooled=dims(self.pooled.shape))
 
     def toggle_pool_op(self) -> None:
         self.pool_op = cycle(POOL_OPS, self.pool_op)

@@ -70,10 +70,13 @@ def show_big(view, caption: str | Text, values, *, picture: bool, room: tuple[in
 def crop_caption(caption: Text, r0: int, r1: int, c0: int, c1: int, width: int) -> Text:
     """``caption`` and which rows and columns of the matrix are shown, in ``width`` columns
     (the grid's): the caption gives way first (cut, with an ellipsis), so the part shown is
-    always named, in a shorter form when the full one does not fit."""
+    named, in a shorter form when the full one does not fit (and cut with the grid when even
+    that is wider)."""
     note = f" · rows {r0}–{r1 - 1}, cols {c0}–{c1 - 1}"
     if caption.cell_len + len(note) > width and len(note) + 2 > width:
         note = f" r{r0}–{r1 - 1} c{c0}–{c1 - 1}"
+        if len(note) + 2 > width:          # a grid this narrow has room for the note alone
+            return Text(note.strip(), style="dim")
     room = width - len(note)
     caption = caption.copy()
     if caption.cell_len > room:

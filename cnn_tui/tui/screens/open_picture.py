@@ -57,7 +57,12 @@ class OpenPictureScreen(ModalScreen):
     def on_mount(self) -> None:
         self.query_one("#picture-path", Input).focus()
 
+    _cancelled = False
+    _opened = None          # a picture loaded while another screen covered this one
+
     def action_cancel(self) -> None:
+        self._cancelled = True          # a load still running is dropped when it ends
+        self.workers.cancel_group(self, "open-picture")
         self.dismiss(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -85,16 +90,24 @@ class OpenPictureScreen(ModalScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group != "open-picture" or not self.is_attached:
+        if worker.group != "open-picture" or self._cancelled or not self.is_attached:
             return
         if event.state == WorkerState.SUCCESS:
-            self.dismiss(worker.result)
+            # dismiss closes the top screen: wait while the palette or help covers this one
+            if self.is_active:
+                self.dismiss(worker.result)
+            else:
+                self._opened = worker.result
         elif event.state == WorkerState.ERROR:
             self._busy(False)
             error = worker.error
             message = str(error) if isinstance(error, PictureError) else (
                 f"could not open the picture ({type(error).__name__}: {error})")
             self.query_one("#picture-problem", Static).update(Text(as_sentence(message)))
+
+    def on_screen_resume(self) -> None:
+        if self._opened is not None and not self._cancelled:
+            self.dismiss(self._opened)
 
     def _busy(self, busy: bool) -> None:
         """While a file loads, the boxes wait (enter again would load it twice)."""

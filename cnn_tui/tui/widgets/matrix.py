@@ -19,9 +19,9 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Static
 
-from cnn_tui.render import half_block_line, matrix_text, value_colours
+from cnn_tui.render import (grid_text, half_block_line, matrix_text, split_lines, value_colours,
+                            zoom_rows)
 from cnn_tui.render import picture_text as _picture_text
-from cnn_tui.render import grid_text, split_lines, zoom_rows
 
 
 def blank(_: float) -> str:
@@ -165,7 +165,7 @@ def _zoomed(lines: list[Text], keys: list[tuple], cols: int, zoom: int
                 return None
             zoomed = _ZOOMED.put(known_key, [grid_text([row]) for row in rows])
         out.extend(zoomed)
-        out_keys.extend((key, zoom, k) for k in range(zoom))
+        out_keys.extend((key, cols, zoom, k) for k in range(zoom))
     return out, out_keys
 
 
@@ -369,14 +369,22 @@ class MatrixView(Static):
         return strip.extend_cell_length(width).crop(0, width).apply_style(
             self.visual_style.rich_style)
 
+    _pressed_y: float | None = None      # where the mouse went down, in the view's lines
+
+    def on_mouse_down(self, event) -> None:
+        self._pressed_y = event.pointer_y
+
     def on_click(self, event) -> None:
         if not self.clickable:
             return
         if self._pixels:
             # half blocks: a character holds two cells, one above the other. A terminal that
-            # reports the mouse in pixels says which half was clicked; others give whole
-            # characters, and the upper cell is taken.
-            lower = event.pointer_y - int(event.pointer_y) >= 0.5
+            # reports the mouse in pixels says which half was pressed (Textual's click keeps
+            # only the character, so the press says it); others give whole characters, and
+            # the upper cell is taken.
+            pressed = self._pressed_y
+            lower = (pressed is not None and int(pressed) == event.y
+                     and pressed - int(pressed) >= 0.5)
             row, col = 2 * (event.y - self._caption_lines) + lower, event.x
         else:
             row = (event.y - self._caption_lines) // self._zoom
