@@ -149,3 +149,23 @@ def test_a_mistyped_command_is_still_matched_against_every_command():
     p = _python(code, {})
     assert p.returncode == 2
     assert "No such command 'serv'. Did you mean 'serve'?" in p.stderr, p.stderr
+
+
+QUIZ_AND_REPORT = (
+    "import os\nfrom cnn_tui.cli import cli\n"
+    "try:\n    cli.main(['quiz'], standalone_mode=False)\n"
+    "except BaseException: pass\n"          # no terminal here: the quiz refuses after the setting
+    "print('ENV', [os.environ.get(v) for v in {names!r}])\n"
+)
+ZYGOTE_AND_REPORT = (
+    "import os\nfrom cnn_tui.classroom import zygote\nzygote.preload()\n"
+    "print('ENV', [os.environ.get(v) for v in {names!r}])\n"
+)
+
+
+@pytest.mark.parametrize("code", [QUIZ_AND_REPORT, ZYGOTE_AND_REPORT], ids=["quiz", "classroom"])
+def test_the_quiz_and_the_classroom_load_blas_with_one_thread(code):
+    p = _python(code.format(names=BLAS_THREAD_VARIABLES), {})
+    assert p.returncode == 0, p.stderr[-2000:]
+    line = p.stdout.strip().splitlines()[-1]
+    assert eval(line[len("ENV "):]) == ["1"] * len(BLAS_THREAD_VARIABLES)

@@ -66,6 +66,9 @@ def preload() -> None:
     import asyncio
     import tempfile
 
+    from cnn_tui.tui.startup import one_blas_thread
+
+    one_blas_thread()       # before NumPy loads, as the app's own commands do (its tabs fork)
     import numpy.ma  # noqa: F401   (np.unique loads it; the first screen no longer does)
     import textual.drivers.web_driver  # noqa: F401
 

@@ -35,6 +35,9 @@ def quiz(puzzles_dir, data_dir, start, random_, seed, reset, yes):
           h hint, w worked answer, n/p next/previous, l list, ? help,
           < > smaller/larger grids, esc back to the lesson (when opened from it), q quit.
     """
+    from cnn_tui.tui.startup import one_blas_thread
+
+    one_blas_thread()               # before NumPy loads (see cnn_tui.tui.startup)
     from cnn_tui.cli import app as app_commands
 
     if seed is not None and not random_:

@@ -943,10 +943,14 @@ class _Small:
             b = _bias(b, f).astype(dtype, copy=False)
         bufs = getattr(self.local, "bufs", None)
         if bufs is None:
+            # the product in native byte order, as matmul gives it; kept for the next call
+            # only when it is no larger than the scratch memory kept elsewhere
             plan = self.plan
-            prod = np.empty((f, plan.n * plan.pcols), dtype=dtype)
-            bufs = self.local.bufs = (prod, plan.valid(prod.reshape(f, plan.n, plan.pcols))
-                                      .transpose(plan.swap))
+            native = np.dtype(dtype).newbyteorder("=")
+            prod = np.empty((f, plan.n * plan.pcols), dtype=native)
+            bufs = (prod, plan.valid(prod.reshape(f, plan.n, plan.pcols)).transpose(plan.swap))
+            if prod.nbytes <= _SCRATCH_MAX_BYTES:
+                self.local.bufs = bufs
         prod, valid = bufs
         w2 = w.reshape(f, -1)
         g = self.g

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .conv import _CACHE_MAX, _as_float, _finite, _gather_index, conv, finite
+from .conv import _CACHE_MAX, _as_float, _finite, _gather_index, _is_small, conv, finite
 from .conv import _check as _conv_check
 from .conv import _plan as _conv_plan
 from .layers import dense, predict, relu, vote, vote_weights
@@ -78,11 +78,19 @@ class Pipeline:
         img = _image(a)
         res = _run(img, self.names, self.w, self.strong, self.votes, self.vector_length,
                    self.pool_window, self.pool_stride)
-        if self.votes is not None:
+        if self.votes is not None and self._small(img):
             if len(self._leans) >= _CACHE_MAX:
                 self._leans.clear()
             self._leans[(a.shape, a.dtype)] = _Lean(self, a.dtype, img, res)
         return res
+
+    def _small(self, img) -> bool:
+        """Whether the convolution of ``img`` takes the engine's small path (one gather, one
+        product): only then is a lean run kept; a large picture goes on through the blocked,
+        tiled path and its bounded scratch memory."""
+        x4 = img[None, None]
+        _, w, g, _ = _conv_check(x4, self.w, 1, 0, 1)
+        return _is_small(x4.shape, g, w.shape[0], w.dtype.itemsize)
 
 
 class _Lean:

@@ -262,8 +262,8 @@ class _Small:
         ufunc = np.maximum if self.op == "max" else np.add
         np.copyto(inner, x)
         for first, second, res, rest in steps:
-            if res is None:
-                return ufunc(first, second)
+            if res is None:             # into the input's dtype (a big-endian one stays so)
+                return ufunc(first, second, out=np.empty(first.shape, self.dtype))
             if second is None:
                 np.copyto(res, first)
             else:

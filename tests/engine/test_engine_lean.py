@@ -384,3 +384,43 @@ def test_finite_checks_see_every_kind_of_non_finite_value():
                     lecture_pipeline(xb[0, 0])
                 with pytest.raises(EngineError, match="^input contains NaN or infinity$"):
                     max_pool(xb, 2, 2)
+
+
+def test_repeat_calls_keep_the_byte_order_of_a_first_call():
+    # As every call did before the prepared paths: pooling returns the input's dtype (a
+    # big-endian one stays so), a convolution its product's native order; values by hand.
+    a = np.arange(16, dtype=">f4").reshape(1, 1, 4, 4)
+    for _ in range(3):
+        y = max_pool(a, 2)
+        assert y.dtype.str == ">f4" and y.ravel().tolist() == [5, 7, 13, 15]
+        z = avg_pool(a.astype(">f8"), 2)
+        assert z.dtype.str == ">f8" and z.ravel().tolist() == [2.5, 4.5, 10.5, 12.5]
+    x = np.arange(16, dtype=np.float64).reshape(1, 1, 4, 4)
+    w = np.ones((1, 1, 3, 3))
+    conv(x, w, padding=1)
+    for _ in range(3):
+        y = conv(x.astype(">f8"), w.astype(">f8"), padding=1)
+        assert y.dtype.byteorder in ("=", "<" if np.little_endian else ">")
+        # the corner sums its 2x2 neighbourhood: 0 + 1 + 4 + 5
+        assert y[0, 0, 0, 0] == 10 and y.shape == (1, 1, 4, 4)
+
+
+def test_a_large_picture_keeps_no_prepared_pipeline():
+    # A picture too large for one gather goes on through the blocked path (bounded scratch
+    # memory) and gives what run_pipeline gives; the lecture's size is prepared.
+    from cnn_tui.engine.pipeline import run_pipeline
+
+    features, strong = {"diag": np.eye(3) * 2 - 1}, {"x": [0]}
+    # 200x200: conv 198x198, pooled 99x99, then 50x50: 2,500 values
+    pipe = Pipeline(features, strong, vector_length=2500)
+    big = np.where(np.random.default_rng(3).random((200, 200)) > 0.5, 1.0, -1.0)
+    for _ in range(2):
+        res = pipe.run(big)
+    assert pipe._leans == {}
+    ref = run_pipeline(big, features, strong, vector_length=2500)
+    assert res.conv["diag"].tobytes() == ref.conv["diag"].tobytes()
+    assert res.vector.tobytes() == ref.vector.tobytes()
+    # 9x9: conv 7x7, pooled 4x4, then 2x2: 4 values
+    small = Pipeline(features, strong, vector_length=4)
+    small.run(big[:9, :9])
+    assert list(small._leans) == [((9, 9), np.dtype(np.float64))]
