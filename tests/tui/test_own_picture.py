@@ -278,64 +278,61 @@ async def test_a_bad_file_name_with_brackets_is_said_not_parsed(tmp_path):
         assert "does not exist" in str(app.screen.query_one("#picture-problem").render())
 
 
-async def test_a_slow_file_loads_off_the_screen_and_escape_still_cancels(tmp_path, monkeypatch):
+@pytest.fixture
+def slow_file(monkeypatch):
+    """load_picture made slow: it waits for ``release`` (set it), then gives a 12x12 picture
+    named after the file; ``calls`` records what it was asked."""
     import threading
+    from types import SimpleNamespace
 
     import cnn_tui.pictures as pictures
 
-    release = threading.Event()
-    calls = []
+    slow = SimpleNamespace(release=threading.Event(), calls=[])
 
     def slow_load(path, side=None):
-        calls.append((path, side))
-        release.wait(10)
-        return pictures.Picture("slow", ring(12, 12), "image")
+        slow.calls.append((path, side))
+        slow.release.wait(10)
+        return pictures.Picture(path.split(".")[0], ring(12, 12), "image")
 
     monkeypatch.setattr(pictures, "load_picture", slow_load)
+    return slow
+
+
+async def open_file(app, pilot, path: str, side: str = "") -> None:
+    """The palette's file box: ``path`` (and ``side``) typed, enter pressed."""
+    app.ask_picture_file()
+    await settle(pilot)
+    app.screen.query_one("#picture-path").value = path
+    app.screen.query_one("#picture-side").value = side
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_a_slow_file_loads_off_the_screen_and_escape_still_cancels(slow_file):
     app = make("convolution")
     async with app.run_test(size=(100, 36)) as pilot:
         await settle(pilot)
-        app.ask_picture_file()
-        await settle(pilot)
-        app.screen.query_one("#picture-path").value = "slow.png"
-        app.screen.query_one("#picture-side").value = "12"
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_file(app, pilot, "slow.png", "12")
         # still loading: the box says so, its inputs wait, the app goes on drawing
-        assert calls == [("slow.png", 12)]
+        assert slow_file.calls == [("slow.png", 12)]
         assert "Opening slow.png" in str(app.screen.query_one("#picture-problem").render())
         assert app.screen.query_one("#picture-path").disabled
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is app.lesson
-        release.set()
+        slow_file.release.set()
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert app.screen is app.lesson and app.model.picture == "x"   # nothing changed
 
 
-async def test_a_file_that_loads_later_opens_when_it_is_ready(tmp_path, monkeypatch):
-    import threading
-
-    import cnn_tui.pictures as pictures
-
-    release = threading.Event()
-
-    def slow_load(path, side=None):
-        release.wait(10)
-        return pictures.Picture("later", ring(12, 12), "image")
-
-    monkeypatch.setattr(pictures, "load_picture", slow_load)
+async def test_a_file_that_loads_later_opens_when_it_is_ready(slow_file):
     app = make("convolution")
     async with app.run_test(size=(100, 36)) as pilot:
         await settle(pilot)
-        app.ask_picture_file()
-        await settle(pilot)
-        app.screen.query_one("#picture-path").value = "later.png"
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_file(app, pilot, "later.png")
         assert app.screen is not app.lesson and app.model.picture == "x"
-        release.set()
+        slow_file.release.set()
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert app.screen is app.lesson and app.model.picture == "later"
@@ -425,31 +422,17 @@ async def test_a_click_on_half_blocks_picks_the_half_a_pixel_mouse_reports(frac,
         assert app.model.conv_cell == (r0 + 4 + lower, c0 + 5)
 
 
-async def test_a_file_that_loads_under_another_screen_waits_for_it_to_close(monkeypatch):
-    import threading
-
-    import cnn_tui.pictures as pictures
+async def test_a_file_that_loads_under_another_screen_waits_for_it_to_close(slow_file):
     from textual.command import CommandPalette
 
-    release = threading.Event()
-
-    def slow_load(path, side=None):
-        release.wait(10)
-        return pictures.Picture("later", ring(12, 12), "image")
-
-    monkeypatch.setattr(pictures, "load_picture", slow_load)
     app = make("convolution")
     async with app.run_test(size=(100, 36)) as pilot:
         await settle(pilot)
-        app.ask_picture_file()
-        await settle(pilot)
-        app.screen.query_one("#picture-path").value = "later.png"
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_file(app, pilot, "later.png")
         app.action_command_palette()          # the palette opens over the file box
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
-        release.set()
+        slow_file.release.set()
         await app.workers.wait_for_complete()
         await settle(pilot)
         # the load did not close the palette (dismiss closes the top screen)
