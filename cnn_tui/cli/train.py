@@ -11,20 +11,19 @@ import math
 import os
 import re
 import stat
-import sys
 
 import click
 
 from cnn_tui.cli.errors import BadInput, WholeNumber
 from cnn_tui.inputs import shown, shown_path
+# Small GEMMs run faster on one BLAS thread than on several (measured: about 3x on the default
+# networks): set before NumPy loads, unless the user chose.
+from cnn_tui.tui.startup import one_blas_thread
 
 DATA_SETS = ("xo", "digits")
 MAX_EPOCHS = 1000           # the same limits as cnn_tui.lesson.training (not imported here:
 MAX_BATCH = 10_000          # it loads NumPy)
 MAX_SEED = 2 ** 32 - 1
-# Small GEMMs run faster on one BLAS thread than on several (measured: about 3x on the default
-# networks); set before NumPy loads, unless the user chose.
-_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class Bounded(WholeNumber):
@@ -62,12 +61,6 @@ class LearningRate(click.ParamType):
             self.fail(f"{shown(text)} is not a learning rate: it must be a finite number above 0",
                       param, ctx)
         return number
-
-
-def _one_blas_thread() -> None:
-    if "numpy" not in sys.modules:
-        for name in _BLAS_THREADS:
-            os.environ.setdefault(name, "1")
 
 
 def check_save_path(path: str) -> None:
@@ -142,7 +135,7 @@ def train(data, spec, epochs, batch, lr, optimizer, seed, save_path, as_json):
     """
     if save_path is not None:
         check_save_path(save_path)
-    _one_blas_thread()
+    one_blas_thread()
     from cnn_tui.engine.shapes import EngineError
     from cnn_tui.lesson import datasets, training
 
@@ -286,7 +279,7 @@ def predict(model_path, image_spec, as_json):
     Example:
       cnn-tui train --save xo.npz && cnn-tui predict --model xo.npz --image x_tilt
     """
-    _one_blas_thread()
+    one_blas_thread()
     from cnn_tui.engine.net import ModelFileError, Network
     from cnn_tui.engine.shapes import EngineError
     from cnn_tui.inputs import InputError, load_matrix

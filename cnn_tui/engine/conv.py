@@ -719,8 +719,9 @@ def _mark_worker() -> None:
     _THREAD_STATE.worker = True
 
 
-def _one_blas_thread():
-    """A context holding BLAS to one thread, or None without threadpoolctl."""
+def one_blas_thread():
+    """A context holding BLAS to one thread (one controller, made once and again after a
+    fork), or None without threadpoolctl."""
     global _blas_controller
     if _blas_controller is None:
         try:
@@ -744,7 +745,7 @@ def _chunks(plan: _Plan, f: int, starts):
     t = min(threads(), len(starts))
     if t < 2:
         return None
-    blas = _one_blas_thread()
+    blas = one_blas_thread()
     if blas is None:
         return None
     k = len(starts)

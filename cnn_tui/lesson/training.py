@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnn_tui.engine.conv import one_blas_thread as engine_one_blas_thread
 from cnn_tui.engine.net import Network
 from cnn_tui.engine.optim import SGD, Adam, Optimizer
 from cnn_tui.engine.shapes import EngineError
@@ -69,26 +70,17 @@ DEFAULTS: dict[str, Defaults] = {
 LECTURE_SPEC = ("conv 8 3, relu, conv 8 3, relu, maxpool 2, flatten, dense 32, relu, dense 2")
 
 
-_CONTROLLER = None
-
-
 def one_blas_thread():
-    """A context in which BLAS uses one thread, when ``threadpoolctl`` is installed (it comes
-    with scikit-learn); otherwise it changes nothing.
+    """A context in which BLAS uses one thread, when ``threadpoolctl`` is installed; otherwise
+    it changes nothing (the engine's controller: :func:`cnn_tui.engine.conv.one_blas_thread`).
 
     The GEMMs of these small networks are tiny: BLAS threads cost far more to wake than they
     save (measured: a default X/O run takes 1 s on one thread and 13 s with two threads on a
     busy two-core machine). ``cnn-tui train`` also sets ``OPENBLAS_NUM_THREADS=1`` before
     NumPy loads; this covers a process that loaded NumPy first, such as the app.
     """
-    global _CONTROLLER
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return contextlib.nullcontext()
-    if _CONTROLLER is None:
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=1, user_api="blas")
+    blas = engine_one_blas_thread()
+    return blas if blas is not None else contextlib.nullcontext()
 
 
 class TrainingError(ValueError):
