@@ -12,13 +12,14 @@ import math
 import numpy as np
 
 from rich.text import Text
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.base import Chapter
 from cnn_tui.render import (HIGHLIGHT, OUTLINE, PADDING_BG, crop_box, is_big, matrix_text, paint,
                             picture_rgb, pixel_number, values_rgb, window_tint)
+from cnn_tui.tui.widgets.layout import Column
 from cnn_tui.tui.widgets.matrix import picture_text, values_text
+from cnn_tui.tui.widgets.text_view import TextView
 
 ARROW = Text(" → ", style="bold")
 STRONG_COLOUR = "#b35806"    # the palette's orange: the chosen or winning one
@@ -160,6 +161,10 @@ def needs_layout(widget, content) -> bool:
     size = widget.content_size
     if not size.width:
         return True
+    if isinstance(widget, TextView):        # lines that fit need no wrapping to count them
+        lines = widget.fitting_lines(content, size.width)
+        if lines is not None:
+            return len(lines) != size.height
     return len(content.wrap(widget.app.console, size.width)) != size.height
 
 
@@ -175,7 +180,7 @@ def choice_caption(label: str, chosen: bool, marker: str = "▶") -> Text:
     return Text(f"{marker if chosen else blank}{label}", style="bold reverse" if chosen else "")
 
 
-class ChapterPanel(Vertical):
+class ChapterPanel(Column):
     """Base class: a vertical stack that fills the stage area."""
 
     DEFAULT_CSS = """

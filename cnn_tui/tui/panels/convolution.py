@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Horizontal, Vertical
+from cnn_tui.tui.widgets.layout import Column, Row
 from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
@@ -12,6 +12,7 @@ from cnn_tui.render import is_big
 from cnn_tui.tui.panels.base import (ChapterPanel, products_text, show_big, show_picture_view,
                                      stage_room, update)
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text, text_width, values_text
+from cnn_tui.tui.widgets.text_view import TextView
 
 
 class ConvolutionPanel(ChapterPanel):
@@ -21,13 +22,13 @@ class ConvolutionPanel(ChapterPanel):
     """
 
     def compose(self):
-        with Horizontal():
+        with Row():
             yield MatrixView(id="image", clickable=True)
-            with Vertical(classes="kernel-column"):
+            with Column(classes="kernel-column"):
                 yield MatrixView(id="kernel")
                 yield MatrixView(id="products")
             yield MatrixView(id="map", clickable=True)
-        yield Static(id="working", classes="note")
+        yield TextView(id="working", classes="note")
 
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench

@@ -4,7 +4,7 @@ and all four maps side by side."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Horizontal
+from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.edges import EDGE_NAMES, EDGE_SYMBOLS, Chapter
@@ -18,12 +18,12 @@ class EdgesPanel(ChapterPanel):
     chapter_id = Chapter.id
 
     def compose(self):
-        with Horizontal():
+        with Row():
             yield MatrixView(id="image", clickable=True)
             yield MatrixView(id="kernel")
             yield MatrixView(id="map")
         yield Static(id="peak", classes="note")
-        with Horizontal():
+        with Row():
             for name in EDGE_NAMES:
                 yield MatrixView(id=f"t-{name}")
 

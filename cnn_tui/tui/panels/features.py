@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Horizontal
+from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.features import Chapter
@@ -17,10 +17,10 @@ class FeaturesPanel(ChapterPanel):
     chapter_id = Chapter.id
 
     def compose(self):
-        with Horizontal():
+        with Row():
             for name in FEATURES:
                 yield MatrixView(id=f"f-{name}")
-        with Horizontal():
+        with Row():
             yield MatrixView(id="image", clickable=True)
             yield MatrixView(id="map")
         yield Static(id="fit", classes="note")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Horizontal
+from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
@@ -11,19 +11,20 @@ from cnn_tui.lesson.chapters.filtering import FILTER_STAGES, Chapter
 from cnn_tui.tui.panels.base import (ChapterPanel, products_text, show_picture_view, stage_room,
                                      update)
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text
+from cnn_tui.tui.widgets.text_view import TextView
 
 
 class FilteringPanel(ChapterPanel):
     chapter_id = Chapter.id
 
     def compose(self):
-        with Horizontal():
+        with Row():
             yield MatrixView(id="image", clickable=True)
             yield MatrixView(id="patch")
             yield MatrixView(id="kernel")
             yield MatrixView(id="products")
-        yield Static(id="stages", classes="note")
-        yield Static(id="working", classes="note")
+        yield TextView(id="stages", classes="note")
+        yield TextView(id="working", classes="note")
 
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from rich.text import Text
-from textual.containers import Horizontal, Vertical
+from cnn_tui.tui.widgets.layout import Column, Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.implement import INPUT, SOFTMAX, STACK, Chapter, dims
@@ -58,16 +58,16 @@ class ImplementPanel(ChapterPanel):
 
     def compose(self):
         yield Static(id="head")
-        with Vertical():
-            with Horizontal(id="stack"):
+        with Column():
+            with Row(id="stack"):
                 for k in range(MAX_MAPS):
                     # thumbnails stay small: the picture and the chosen map take the zoom
                     yield MatrixView(id=f"s{k}", clickable=True, zoomable=False)
             for row in ("patch", "kernel"):
-                with Horizontal(id=row):
+                with Row(id=row):
                     for k in range(MAX_MAPS):
                         yield MatrixView(id=f"{row}{k}", zoomable=False)
-            with Horizontal(id="lower"):
+            with Row(id="lower"):
                 yield MatrixView(id="image", clickable=True)
                 yield MatrixView(id="detail", clickable=True)
                 yield Static(id="note")

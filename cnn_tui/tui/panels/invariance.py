@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from rich.style import Style
 from rich.text import Text
-from textual.containers import Horizontal
+from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.invariance import Chapter
@@ -42,13 +42,13 @@ class InvariancePanel(ChapterPanel):
     """
 
     def compose(self):
-        with Horizontal():
+        with Row():
             yield MatrixView(id="image", clickable=True)
             yield MatrixView(id="inv-map")
             yield Static(id="inv-gap")
             yield MatrixView(id="inv-moved")
             yield MatrixView(id="inv-moved-map")
-        with Horizontal():
+        with Row():
             yield MatrixView(id="inv-pooled")
             yield MatrixView(id="inv-moved-pooled")
             yield MatrixView(id="inv-same")

@@ -6,7 +6,7 @@ import textwrap
 
 import numpy as np
 from rich.text import Text
-from textual.containers import Horizontal
+from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.literal import Chapter
@@ -19,7 +19,7 @@ class LiteralPanel(ChapterPanel):
     chapter_id = Chapter.id
 
     def compose(self):
-        with Horizontal():
+        with Row():
             yield MatrixView(id="image", clickable=True)
             yield MatrixView(id="diff")
             yield MatrixView(id="other")

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Horizontal
+from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
 from cnn_tui.lesson.chapters.padding import COMPARED_STRIDES, Chapter
 from cnn_tui.tui.panels.base import ChapterPanel, fits_as_text, show_big, stage_room, update
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, text_width, values_text
+from cnn_tui.tui.widgets.text_view import TextView
 
 
 class PaddingPanel(ChapterPanel):
     chapter_id = Chapter.id
 
     def compose(self):
-        with Horizontal():
+        with Row():
             yield MatrixView(id="padded")
             yield MatrixView(id="map")
-        yield Static(id="formula", classes="note")
+        yield TextView(id="formula", classes="note")
 
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Horizontal
+from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.pooling import Chapter
 from cnn_tui.tui.panels.base import ChapterPanel, fits_as_text, show_big, stage_room, update
 from cnn_tui.tui.widgets.matrix import MatrixView, values_text
+from cnn_tui.tui.widgets.text_view import TextView
 
 
 class PoolingPanel(ChapterPanel):
@@ -16,11 +17,11 @@ class PoolingPanel(ChapterPanel):
     shows_pixels = False
 
     def compose(self):
-        with Horizontal():
+        with Row():
             yield MatrixView(id="relu")
             yield MatrixView(id="pool")
-        yield Static(id="working", classes="note")
-        yield Static(id="connections", classes="note")
+        yield TextView(id="working", classes="note")
+        yield TextView(id="connections", classes="note")
 
     def show(self, chapter: Chapter, width: int) -> None:
         bench = chapter.bench

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Horizontal, Vertical
+from cnn_tui.tui.widgets.layout import Column, Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.relu import Chapter
@@ -20,13 +20,13 @@ class ReluPanel(ChapterPanel):
     shows_pixels = False
 
     def compose(self):
-        with Horizontal():
-            with Vertical(classes="maps"):
+        with Row():
+            with Column(classes="maps"):
                 yield MatrixView(id="conv")
                 yield MatrixView(id="relu")
-            with Vertical(classes="side"):
+            with Column(classes="side"):
                 yield Static("one picture → a stack of maps", classes="head")
-                with Horizontal():
+                with Row():
                     for name in FEATURES:
                         # thumbnails: they stay small at every zoom
                         yield MatrixView(id=f"t-{name}", zoomable=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual.containers import Horizontal, Vertical
+from cnn_tui.tui.widgets.layout import Column, Row
 from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
@@ -14,6 +14,7 @@ from cnn_tui.lesson.chapters.sequences import ONE_D, Chapter
 from cnn_tui.render import HIGHLIGHT, OUTLINE, PADDING_BG, value_colours
 from cnn_tui.tui.panels.base import ChapterPanel, choice_caption, update
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text, values_text
+from cnn_tui.tui.widgets.text_view import TextView
 
 CELL = 2            # columns per cell of the 1-D tables (a digit or a base, right-aligned)
 HEADER = Style(bold=True)
@@ -79,25 +80,25 @@ class SequencesPanel(ChapterPanel):
     """
 
     def compose(self):
-        with Vertical(id="part1"):
-            with Horizontal():
+        with Column(id="part1"):
+            with Row():
                 yield MatrixView(id="onehot")
                 yield MatrixView(id="kernel1")
                 yield MatrixView(id="products1")
             yield MatrixView(id="output1")
-            yield Static(id="working1", classes="note")
-        with Vertical(id="part3"):
-            with Horizontal():
+            yield TextView(id="working1", classes="note")
+        with Column(id="part3"):
+            with Row():
                 for t in range(MAX_FRAMES):
                     yield MatrixView(id=f"frame{t}")
                 for t in range(3):
                     yield MatrixView(id=f"kslice{t}")
-            with Horizontal():
+            with Row():
                 for t in range(3):
                     yield MatrixView(id=f"pslice{t}")
                 for t in range(OUT_FRAMES):
                     yield MatrixView(id=f"out{t}")
-            yield Static(id="working3", classes="note")
+            yield TextView(id="working3", classes="note")
 
     def show(self, chapter: Chapter, width: int) -> None:
         one = chapter.seq_part == ONE_D

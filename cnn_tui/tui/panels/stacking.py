@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Horizontal
+from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.stacking import STACK_STAGES, STAGE_SHORT, Chapter
@@ -20,10 +20,10 @@ class StackingPanel(ChapterPanel):
     chapter_id = Chapter.id
 
     def compose(self):
-        with Horizontal():
+        with Row():
             for i in range(len(STACK_STAGES)):
                 yield MatrixView(id=f"s{i}")
-        with Horizontal():
+        with Row():
             yield MatrixView(id="detail")
             yield Static(id="vector")
 

@@ -15,7 +15,7 @@ import time
 
 from rich.text import Text
 from textual import work
-from textual.containers import Horizontal, Vertical
+from cnn_tui.tui.widgets.layout import Column, Row
 from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
@@ -212,12 +212,12 @@ class TrainPanel(ChapterPanel):
         self._lower_rows: int | str | None = None
 
     def compose(self):
-        with Horizontal(id="curves"):
+        with Row(id="curves"):
             for name in ("loss", "accuracy"):
-                with Vertical(classes="plot-box"):
+                with Column(classes="plot-box"):
                     yield Static(id=f"{name}-title", classes="plot-title")
                     yield PlotWidget(id=f"{name}-plot", allow_pan_and_zoom=False)
-        with Horizontal(id="lower"):
+        with Row(id="lower"):
             yield Static(id="stats")
             yield Static(id="kernels")
             yield MatrixView(id="image", clickable=True)

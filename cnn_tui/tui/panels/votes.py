@@ -4,7 +4,7 @@ and (w) the layer as a 12x2 weight matrix with each answer's weighted sum writte
 from __future__ import annotations
 
 from rich.text import Text
-from textual.containers import Horizontal, Vertical
+from cnn_tui.tui.widgets.layout import Column, Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.votes import MEAN_RULE, WEIGHTED, Chapter, WeightedSum
@@ -28,15 +28,15 @@ class VotesPanel(ChapterPanel):
     chapter_id = Chapter.id
 
     def compose(self):
-        with Horizontal():
+        with Row():
             yield Static(id="table")
-            with Vertical(id="fc"):
+            with Column(id="fc"):
                 yield Static(id="fc-title")
-                with Horizontal():
+                with Row():
                     yield Static(id="fc-labels")
                     yield MatrixView(id="fc-values")
                     yield MatrixView(id="fc-weights")
-            with Vertical(classes="side"):
+            with Column(classes="side"):
                 yield MatrixView(id="image", clickable=True)
                 yield Static(id="bars")
                 yield Static(id="fc-side-sums")

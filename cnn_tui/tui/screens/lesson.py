@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -20,7 +19,9 @@ from cnn_tui.lesson.model import LessonModel, ModelError
 from cnn_tui.tui.panels import ChapterPanel, panel_class
 from cnn_tui.tui.panels.base import update
 from cnn_tui.tui.widgets.footer import Footer
+from cnn_tui.tui.widgets.layout import Box, Column
 from cnn_tui.tui.widgets.matrix import MatrixView
+from cnn_tui.tui.widgets.text_view import TextView
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
@@ -119,10 +120,10 @@ class LessonScreen(Screen[None]):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         # kept at hand: every key press redraws them (a query walks the screen each time)
-        self._title, self._explain = Static(id="title"), Static(id="explain")
-        self._stage, self._needs, self._status = (Container(id="stage"), Static(id="needs"),
-                                                  Static(id="status"))
-        with Vertical(id="main"):
+        self._title, self._explain = TextView(id="title"), Static(id="explain")
+        self._stage, self._needs, self._status = (Box(id="stage"), Static(id="needs"),
+                                                  TextView(id="status"))
+        with Column(id="main"):
             yield self._title
             yield self._explain
             yield self._stage
