@@ -187,52 +187,69 @@ def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
     a = np.asarray(values, dtype=float)
     if a.ndim == 1:
         a = a[None, :]
-    outline, highlight, dim = set(outline), set(highlight), set(dim)
-    rows = []
-    for r, row in enumerate(a.tolist()):    # Python floats: cheaper per cell than NumPy's
-        cells = []
-        for c, v in enumerate(row):
-            ink = v > 0
-            cell = (r, c)
-            number = pixel_number(v)
-            full = v >= 1 or v <= -1          # a fainter pixel is drawn in a grey
-            if cell in highlight:
-                label, style = mark, _style(color="#000000", bgcolor=HIGHLIGHT, bold=True)
-            elif cell in dim:
-                label = "▓▓" if cell in outline else "··"
-                style = _style(color=OUTLINE_PAPER if cell in outline else "#e0e0e0",
-                              bgcolor=PADDING_BG)
-                if numbers != "blocks":     # in the window: its tint, as on the picture
-                    label, style = number, (_style(color="#000000", bgcolor=_check(
-                        OUTLINE_PAPER, "#7fd3ec", r, c), bold=True) if cell in outline else
-                        _style(color="#ffffff", bgcolor=PADDING_BG))
-            elif cell in outline:
-                label = "▓▓" if ink else "░░"
-                style = _style(color="#002c3d", bgcolor=OUTLINE_INK) if ink else _style(
-                    color=OUTLINE_INK, bgcolor=OUTLINE_PAPER)
-                if numbers == "both" and ink:
-                    label, style = number, _style(color="#ffffff", bgcolor=_check(
-                        OUTLINE_INK, "#0b6f93", r, c), bold=True)
-                elif numbers != "blocks":
-                    label, style = number, _style(color="#000000", bgcolor=_check(
-                        OUTLINE_PAPER, "#7fd3ec", r, c), bold=True)
-            elif numbers == "both" and ink:
-                grey = INK if full else pixel_colour(v)
-                label, style = number, _style(color=PAPER, bgcolor=_check(
-                    grey, "#3d3d3d" if full else _lighter(grey), r, c), bold=True)
-            elif numbers != "blocks":
-                label = number
-                style = _style(color="#000000" if ink else "#6b6b6b",
-                              bgcolor=_check(PAPER, "#e0dac8", r, c), bold=ink)
-            elif not full:
-                grey = pixel_colour(v)
-                label, style = ("▒▒" if ink else "  "), _style(color=grey, bgcolor=grey)
-            else:
-                label = "██" if ink else "  "
-                style = _style(color=INK, bgcolor=INK) if ink else _style(color=PAPER, bgcolor=PAPER)
-            cells.append((label, style))
-        rows.append(cells)
+    by_row = [_cols_by_row(cells) for cells in (outline, highlight, dim)]
+    none: frozenset = frozenset()
+    rows = [_picture_row(tuple(row), r % 2, *(cols.get(r, none) for cols in by_row), mark,
+                         numbers)
+            for r, row in enumerate(a.tolist())]   # Python floats: cheaper than NumPy's
     return grid_text(rows)
+
+
+def _cols_by_row(cells: Iterable[tuple[int, int]]) -> dict[int, frozenset[int]]:
+    """``(row, col)`` cells as each row's columns."""
+    rows: dict[int, set[int]] = {}
+    for r, c in cells:
+        rows.setdefault(r, set()).add(c)
+    return {r: frozenset(cols) for r, cols in rows.items()}
+
+
+@lru_cache(maxsize=2048)
+def _picture_row(row: tuple[float, ...], r: int, outline: frozenset[int],
+                 highlight: frozenset[int], dim: frozenset[int], mark: str, numbers: str) -> tuple:
+    """One row of :func:`picture_text`'s cells (``r``: the row's parity, for the checkerboard;
+    ``outline``, ``highlight``, ``dim``: its columns that are). Made once for each look: a
+    window step changes only the rows it leaves and enters."""
+    cells = []
+    for c, v in enumerate(row):
+        ink = v > 0
+        number = pixel_number(v)
+        full = v >= 1 or v <= -1          # a fainter pixel is drawn in a grey
+        if c in highlight:
+            label, style = mark, _style(color="#000000", bgcolor=HIGHLIGHT, bold=True)
+        elif c in dim:
+            label = "▓▓" if c in outline else "··"
+            style = _style(color=OUTLINE_PAPER if c in outline else "#e0e0e0",
+                          bgcolor=PADDING_BG)
+            if numbers != "blocks":     # in the window: its tint, as on the picture
+                label, style = number, (_style(color="#000000", bgcolor=_check(
+                    OUTLINE_PAPER, "#7fd3ec", r, c), bold=True) if c in outline else
+                    _style(color="#ffffff", bgcolor=PADDING_BG))
+        elif c in outline:
+            label = "▓▓" if ink else "░░"
+            style = _style(color="#002c3d", bgcolor=OUTLINE_INK) if ink else _style(
+                color=OUTLINE_INK, bgcolor=OUTLINE_PAPER)
+            if numbers == "both" and ink:
+                label, style = number, _style(color="#ffffff", bgcolor=_check(
+                    OUTLINE_INK, "#0b6f93", r, c), bold=True)
+            elif numbers != "blocks":
+                label, style = number, _style(color="#000000", bgcolor=_check(
+                    OUTLINE_PAPER, "#7fd3ec", r, c), bold=True)
+        elif numbers == "both" and ink:
+            grey = INK if full else pixel_colour(v)
+            label, style = number, _style(color=PAPER, bgcolor=_check(
+                grey, "#3d3d3d" if full else _lighter(grey), r, c), bold=True)
+        elif numbers != "blocks":
+            label = number
+            style = _style(color="#000000" if ink else "#6b6b6b",
+                          bgcolor=_check(PAPER, "#e0dac8", r, c), bold=ink)
+        elif not full:
+            grey = pixel_colour(v)
+            label, style = ("▒▒" if ink else "  "), _style(color=grey, bgcolor=grey)
+        else:
+            label = "██" if ink else "  "
+            style = _style(color=INK, bgcolor=INK) if ink else _style(color=PAPER, bgcolor=PAPER)
+        cells.append((label, style))
+    return tuple(cells)
 
 
 def _check(a: str, b: str, r: int, c: int) -> str:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from cnn_tui.render import HIGHLIGHT, OUTLINE, matrix_text, picture_text
+from cnn_tui.render import HIGHLIGHT, OUTLINE, _picture_row, matrix_text, picture_text
 
 
 def test_matrix_text_default_layout_is_unchanged():
@@ -32,3 +32,19 @@ def test_picture_text_characters():
 def test_nan_cells_are_dots():
     t = matrix_text([[np.nan, 1.0]], style="lecture")
     assert "·" in t.plain and "1.00" in t.plain
+
+
+def test_picture_rows_remembered_never_show_another_window():
+    """picture_text remembers rows it drew: a window stepping over a picture (every mode) draws
+    each position as a first drawing of it does."""
+    pic = np.where(np.arange(81).reshape(9, 9) % 3 == 0, 1.0, -1.0)
+    pic[4, 4] = 0.5
+    positions = [[(r + i, c + j) for i in range(3) for j in range(3)]
+                 for r in range(7) for c in range(7)]
+    for numbers in ("blocks", "numbers", "both"):
+        for outline in positions + positions[::-1]:
+            seen = picture_text(pic, outline=outline, highlight=[outline[4]], numbers=numbers)
+            _picture_row.cache_clear()
+            first = picture_text(pic, outline=outline, highlight=[outline[4]], numbers=numbers)
+            assert (seen.plain, seen.spans) == (first.plain, first.spans)
+            picture_text(pic, outline=positions[0], numbers=numbers)    # other rows remembered
