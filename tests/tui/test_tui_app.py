@@ -283,7 +283,7 @@ async def test_stacking_stages(lecture):
 @pytest.mark.parametrize("picture,label,other", [("x", "X", "O"), ("o", "O", "X")])
 async def test_votes_predict_the_picture(picture, label, other):
     app = make("votes", picture=picture)
-    async with app.run_test(size=(100, 36)) as pilot:
+    async with app.run_test(size=(100, 36)):
         text = screen_text(app)
         assert f"prediction:  {label}" in text
         assert re.search(rf"\b{label} [█░]+ 1\.00", text)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnn_tui import engine
-from cnn_tui.lecture.sequences import (BASES, DNA, DNA_ONE_HOT, FRAMES, KERNEL_3D_TITLES,
+from cnn_tui.lecture.sequences import (DNA, DNA_ONE_HOT, FRAMES, KERNEL_3D_TITLES,
                                        KERNELS_3D, MOTIF, MOTIF_KERNEL)
 from cnn_tui.lesson.chapters.base import JUMP, PLAY, RESET, ChapterKey
 from cnn_tui.lesson.chapters.base import Chapter as Base
