@@ -309,9 +309,9 @@ class MatrixView(Static):
         self._width = width
         if resized:
             self.refresh(layout=True)
-        else:
-            for y in changed:
-                self.refresh(Region(0, y, max(self.size.width, width), 1))
+        elif changed:   # one region from the first changed line to the last: one refresh
+            self.refresh(Region(0, changed[0], max(self.size.width, width),
+                                changed[-1] - changed[0] + 1))
 
     def show_pixels(self, caption: str | Text, rgb: np.ndarray, shape: tuple[int, int],
                     origin: tuple[int, int] = (0, 0)) -> None:
