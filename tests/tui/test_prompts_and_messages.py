@@ -74,3 +74,21 @@ async def test_padding_value_printed_one_way(presses, shown, fractions):
         text = screen_text(app)
         assert f"padding 1 ({shown})" in text
         assert "-1.00)" not in text and "1.00)" not in text
+
+
+async def test_footer_offers_esc_while_a_message_shows():
+    """A message (here b's news about numbers) can be dismissed with esc, and the footer says
+    so while it shows; once it is gone, esc leaves the footer again."""
+    app = make("votes")
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "esc" not in footer
+        await pilot.press("b")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert "Pixels as numbers" in lines[-2] and "esc Done" in lines[-1]
+        await pilot.press("escape")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert "Pixels as numbers" not in lines[-2] and "esc" not in lines[-1]

@@ -116,6 +116,7 @@ class LessonScreen(Screen[None]):
         self._fit_key = None
         self._fit_generation = 0
         self._announce = False
+        self._escape_offered = False    # the footer offers esc for the message shown
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -303,6 +304,9 @@ class LessonScreen(Screen[None]):
                  else "bold #ffffff on #a01010")
         update(self._status, Text(f" {status}", style=style, no_wrap=True,
                                                       overflow="ellipsis"))
+        if bool(self.message) != self._escape_offered:  # a message came or went: esc ends it
+            self._escape_offered = bool(self.message)
+            self.refresh_bindings()
 
     def say(self, message: str, info: bool = False) -> None:
         """Show a one-line message (an error or a hint; ``info``: news, not a problem) in the
