@@ -392,6 +392,39 @@ def test_explanations_give_the_sizes_of_the_picture_open():
     assert m.current.explain.endswith("(or the average). So 8x10 becomes 4x5.")
 
 
+def test_help_notes_give_the_sizes_of_the_picture_open():
+    m = LessonModel(chapter="convolution")
+    ch = m.current
+    assert ch.more_text == ch.more and ch.more.startswith(
+        "A 9x9 picture and a 3x3 feature give 7x7 window positions, so a 7x7 map.")
+    # 18x11: a 3x3 window fits 16x9 times
+    m.open_picture(ring(18, 11), "mine")
+    assert m.current.more_text.startswith(
+        "An 18x11 picture and a 3x3 feature give 16x9 window positions, so a 16x9 map.")
+    # padding 1, k 3: rows 18 -> 18, 9, 6, 5 for strides 1-4 (floor(17/s) + 1); columns 11
+    # -> 11, 6, 4, 3 (floor(10/s) + 1)
+    m.set_chapter("padding")
+    assert ("With padding 1 an 18x11 picture keeps its size under a 3x3 window (stride 1). A "
+            "larger stride skips positions and shrinks the map: 18x11, 9x6, 6x4, 5x3 for "
+            "strides 1 to 4.") in m.current.more_text
+    # 10x10: an 8x8 map; at padding 1: 10, 5 (floor(9/2) + 1), 4, 3 cells
+    m.open_picture(ring(10, 10), "ten")
+    assert "shrinks the map: 10, 5, 4, 3 cells for strides" in m.current.more_text
+    m.set_chapter("convolution")
+    assert "give 8x8 window positions, so an 8x8 map." in m.current.more_text
+
+
+async def test_the_help_screen_gives_the_sizes_of_the_picture_open():
+    app = make("convolution", own_picture=own(18, 11))
+    async with app.run_test(size=(100, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "An 18x11 picture and a 3x3 feature give 16x9 window positions" in text
+        assert "9x9 picture" not in text
+
+
 async def test_the_screen_shows_the_explanation_for_the_picture_open():
     app = make("pooling", own_picture=own(20, 13))
     async with app.run_test(size=(100, 36)) as pilot:

@@ -47,6 +47,14 @@ def dims(shape) -> str:
     return "x".join(str(n) for n in shape)
 
 
+def a_dims(shape) -> str:
+    """``dims(shape)`` after its article, as it is read out: "a 9x9", "an 8x8", "an 18x11"."""
+    first = str(shape[0])
+    vowel = first.startswith("8") or first in ("11", "18") or (
+        len(first) in (5, 6) and first[:2] in ("11", "18"))
+    return ("an " if vowel else "a ") + dims(shape)
+
+
 class Chapter:
     """One chapter of the lesson. Subclasses set the class attributes and override the hooks."""
 
@@ -76,6 +84,12 @@ class Chapter:
         """The short explanation as the chapter's screen shows it: ``text``, with the sizes of
         the picture open now where it names sizes (the lecture's are those of a 9x9 picture)."""
         return self.text
+
+    @property
+    def more_text(self) -> str:
+        """The longer note as the help screen shows it: ``more``, with the open picture's sizes
+        where it names sizes (as :attr:`explain`)."""
+        return self.more
 
     # ------------------------------------------------------------------ positions
     @property

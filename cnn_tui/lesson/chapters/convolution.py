@@ -7,6 +7,7 @@ import numpy as np
 from cnn_tui import engine
 from cnn_tui.lesson.chapters.base import EDIT, FEATURE, JUMP, PICK_KEYS, PICTURE, PLAY, RESET
 from cnn_tui.lesson.chapters.base import Chapter as Base
+from cnn_tui.lesson.chapters.base import a_dims, dims
 from cnn_tui.lesson.workbench import window_cells
 
 
@@ -18,15 +19,23 @@ class Chapter(Base):
     text = ("Repeat the filtering for every position of the window, one step at a time. Each "
             "position fills one cell of the output: the feature map. High values show where the "
             "feature is found in the picture.")
-    more = ("A 9x9 picture and a 3x3 feature give 7x7 window positions, so a 7x7 map. The "
-            "outlined cells on the left are under the window; the yellow cell on the right is the "
-            "value they produce. Press space to play the whole slide, g to jump to any output "
-            "cell.")
+    MORE = ("{image} picture and a {kernel} feature give {out} window positions, so {a_out} "
+            "map. The outlined cells on the left are under the window; the yellow cell on the "
+            "right is the value they produce. Press space to play the whole slide, g to jump to "
+            "any output cell.")
+    more = MORE.format(image="A 9x9", kernel="3x3", out="7x7", a_out="a 7x7")
     keys = (("right/left", "step the window"), ("space", "play / pause"),
             ("g", "jump to an output cell"), ("f", "next feature")) + PICK_KEYS
     offers = frozenset({PLAY, JUMP, FEATURE, RESET, EDIT, PICTURE})
     steps_through = True
     map_click_jumps = True
+
+    @property
+    def more_text(self) -> str:
+        b = self.bench
+        return self.MORE.format(image=a_dims(b.image.shape).capitalize(),
+                                kernel=dims(b.kernel.shape), out=dims(b.out_shape),
+                                a_out=a_dims(b.out_shape))
 
     @property
     def length(self) -> int:

@@ -8,6 +8,7 @@ from cnn_tui import engine
 from cnn_tui.lesson.chapters.base import (EDIT, FEATURE, JUMP, PICK_KEYS, PICTURE, PLAY, RESET,
                                           ChapterKey)
 from cnn_tui.lesson.chapters.base import Chapter as Base
+from cnn_tui.lesson.chapters.base import a_dims, dims
 from cnn_tui.lesson.workbench import ModelError, cycle, window_cells
 
 STRIDES = (1, 4)
@@ -23,9 +24,10 @@ class Chapter(Base):
     title = "Padding and stride"
     text = ("Padding adds a border of extra cells so the window can sit on the edges too; stride "
             "is how far the window jumps. Output side = floor((n + 2p - k) / s) + 1.")
-    more = ("With padding 1 a 9x9 picture keeps its size under a 3x3 window (stride 1). A larger "
-            "stride skips positions and shrinks the map: 9, 5, 3, 3 cells for strides 1 to 4. The "
+    MORE = ("With padding 1 {image} picture keeps its size under a 3x3 window (stride 1). A "
+            "larger stride skips positions and shrinks the map: {sizes} for strides 1 to 4. The "
             "grey border is padding; v changes what it holds.")
+    more = MORE.format(image="a 9x9", sizes="9, 5, 3, 3 cells")
     keys = (("+/-", "stride"), ("[/]", "padding"), ("v", "pad value"),
             ("right/left", "step the window"), ("f", "next feature")) + PICK_KEYS
     offers = frozenset({PLAY, JUMP, FEATURE, RESET, EDIT, PICTURE})
@@ -129,6 +131,15 @@ class Chapter(Base):
         """The window's cells in the padded picture's coordinates."""
         p = self.padding
         return [(r + p, c + p) for r, c in window_cells(self.pad_trace)]
+
+    @property
+    def more_text(self) -> str:
+        """``more`` for the open picture: its sizes at padding 1 (as the note says)."""
+        shape, k = self.bench.image.shape, self.bench.kernel.shape[0]
+        out = [[engine.conv_output_size(n, k, s, 1, 1) for n in shape] for s in COMPARED_STRIDES]
+        sizes = (", ".join(str(r) for r, _ in out) + " cells" if shape[0] == shape[1]
+                 else ", ".join(dims(o) for o in out))
+        return self.MORE.format(image=a_dims(shape), sizes=sizes)
 
     @property
     def formula_terms(self) -> tuple[int, int, int, int, int]:

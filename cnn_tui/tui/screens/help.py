@@ -30,12 +30,14 @@ GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-def help_text(chapter_id: str) -> Text:
+def help_text(chapter_id: str, chapter=None) -> Text:
+    """The help of a chapter; ``chapter`` (the open one) gives its notes with the open
+    picture's sizes."""
     ch = chapter_class(chapter_id)
     t = Text()
     t.append(f"Chapter {CHAPTER_IDS.index(chapter_id) + 1}/{len(CHAPTER_IDS)}: {ch.title}\n",
              style="bold")
-    t.append(ch.more + "\n\n")
+    t.append((ch.more if chapter is None else chapter.more_text) + "\n\n")
     if ch.keys:
         t.append("Keys in this chapter\n", style="bold underline")
         for key, what in ch.keys:
@@ -62,13 +64,14 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q", "close", "Close help"),
     ]
 
-    def __init__(self, chapter_id: str) -> None:
+    def __init__(self, chapter_id: str, chapter=None) -> None:
         super().__init__()
         self.chapter_id = chapter_id
+        self.chapter = chapter
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(help_text(self.chapter_id), id="help-text")
+            yield Static(help_text(self.chapter_id, self.chapter), id="help-text")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -414,7 +414,7 @@ class LessonScreen(Screen[None]):
     def action_help(self) -> None:
         from cnn_tui.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.model.chapter))
+        self.app.push_screen(HelpScreen(self.model.chapter, self.model.current))
 
     def action_picture(self) -> None:
         self._act(self.model.next_picture)
