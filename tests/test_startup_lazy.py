@@ -169,3 +169,22 @@ def test_the_quiz_and_the_classroom_load_blas_with_one_thread(code):
     assert p.returncode == 0, p.stderr[-2000:]
     line = p.stdout.strip().splitlines()[-1]
     assert eval(line[len("ENV "):]) == ["1"] * len(BLAS_THREAD_VARIABLES)
+
+
+def test_the_first_screen_does_not_load_the_trainer():
+    """The data sets, the trainer and the live runs (~17 ms of imports) load only when the
+    train or implement chapter needs them, not when the app starts; the train chapter's list
+    of data sets is the data sets module's own."""
+    code = ("import sys; from cnn_tui.lesson.model import LessonModel; m = LessonModel(); "
+            "import cnn_tui.tui.app; "
+            "print(sorted(n for n in sys.modules if n.startswith('cnn_tui.lesson.') and "
+            "n.rsplit('.', 1)[1] in ('training', 'live', 'datasets')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+    from cnn_tui.lesson import datasets
+    from cnn_tui.lesson.chapters.implement import impl_spec
+    from cnn_tui.lesson.chapters.train import DATA_SETS
+    from cnn_tui.lesson.training import DEFAULTS
+    assert DATA_SETS == datasets.NAMES
+    assert impl_spec() == DEFAULTS["xo"].spec

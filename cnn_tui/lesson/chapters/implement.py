@@ -19,11 +19,8 @@ from cnn_tui.engine.net import LayerSummary, Network
 from cnn_tui.lesson.chapters.base import (EDIT, FEATURE, JUMP, PICK_KEYS, PICTURE, PLAY, RESET,
                                           dims, whole_numbers)
 from cnn_tui.lesson.chapters.base import Chapter as Base
-from cnn_tui.lesson.datasets import XO_CLASSES
-from cnn_tui.lesson.training import DEFAULTS
 from cnn_tui.lesson.workbench import ModelError
 
-IMPL_SPEC = DEFAULTS["xo"].spec
 IMPL_INPUT = (1, 9, 9)
 # The lecture's name for each kind of layer (its last slide: conv, conv, pool, flatten, FC, FC).
 LECTURE_STEP = {"conv": "convolution", "relu": "ReLU", "maxpool": "pooling",
@@ -31,6 +28,18 @@ LECTURE_STEP = {"conv": "convolution", "relu": "ReLU", "maxpool": "pooling",
 # Positions besides the layers: the whole stack first, then the picture, then softmax last.
 STACK, INPUT, LAYER, SOFTMAX = "stack", "input", "layer", "softmax"
 SHIFT_ABOVE = 30.0     # scores this large are shifted by the largest before exp (no overflow)
+
+
+def impl_spec() -> str:
+    """The network this chapter steps through: X/O's default (``DEFAULTS["xo"].spec``). The
+    trainer's module loads on first use (every chapter is made when the app starts)."""
+    from cnn_tui.lesson.training import DEFAULTS
+    return DEFAULTS["xo"].spec
+
+
+def _xo_classes() -> tuple[str, ...]:
+    from cnn_tui.lesson.datasets import XO_CLASSES
+    return XO_CLASSES
 
 
 @dataclass(frozen=True)
@@ -117,7 +126,7 @@ class Chapter(Base):
         """True when the train chapter has published a network this chapter can show."""
         net = self.bench.network
         return (net is not None and tuple(net.input_shape) == IMPL_INPUT
-                and net.num_classes == len(XO_CLASSES))
+                and net.num_classes == len(_xo_classes()))
 
     @property
     def impl_network(self) -> Network:
@@ -125,7 +134,7 @@ class Chapter(Base):
         if self.impl_published:
             return self.bench.network
         if self._random_net is None:
-            self._random_net = Network.from_spec(IMPL_SPEC, IMPL_INPUT, seed=0)
+            self._random_net = Network.from_spec(impl_spec(), IMPL_INPUT, seed=0)
         return self._random_net
 
     @property
@@ -185,7 +194,7 @@ class Chapter(Base):
             exps = np.exp(scores - shift)
             probs = np.asarray(self.impl_network.predict_proba(self.impl_input[None])[0],
                                dtype=np.float64)
-            return SoftmaxWorking(XO_CLASSES, scores, shift, exps, probs)
+            return SoftmaxWorking(_xo_classes(), scores, shift, exps, probs)
         return self._memo("softmax", work)
 
     @property

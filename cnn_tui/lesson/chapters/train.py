@@ -12,21 +12,25 @@ The X/O network, as last accepted, is published on the workbench for the "implem
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cnn_tui.engine.shapes import EngineError
 from cnn_tui.lecture.network import variant_report
-from cnn_tui.lesson import datasets
 from cnn_tui.lesson.chapters.base import EDIT, PICTURE, RESET, ChapterKey
 from cnn_tui.lesson.chapters.base import Chapter as Base
-from cnn_tui.lesson.live import LiveRun, Snapshot
-from cnn_tui.lesson.training import DEFAULTS, OPTIMIZERS, TrainingError
 from cnn_tui.lesson.workbench import ModelError, cycle
+
+if TYPE_CHECKING:
+    from cnn_tui.lesson.live import LiveRun, Snapshot
+
+# The data sets, the trainer and the live runs load when training is first asked for: every
+# chapter is made when the app starts, and these modules cost ~17 ms of it.
 
 # The learning rates that + and - step through (each about 3x the one before).
 LEARNING_RATES: tuple[float, ...] = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-DATA_SETS: tuple[str, ...] = datasets.NAMES
+DATA_SETS: tuple[str, ...] = ("xo", "digits")   # datasets.NAMES (a test checks they agree)
 CONFUSION, LESSON, PICTURE_VIEW = "confusion", "lesson", "picture"
 VIEWS: tuple[str, ...] = (CONFUSION, LESSON, PICTURE_VIEW)
 OPTIMIZER_TITLES = {"adam": "Adam", "sgd": "SGD, momentum 0.9"}
@@ -69,7 +73,7 @@ class Chapter(Base):
         super().__init__(bench)
         self.train_seed = 0
         self.data_name = "xo"
-        self.optimizer_name = DEFAULTS["xo"].optimizer
+        self._optimizer: str | None = None     # the default's, once asked for
         self.view = CONFUSION
         self.runs: dict[str, LiveRun] = {}
         self.snapshots: dict[str, Snapshot] = {}
@@ -77,6 +81,18 @@ class Chapter(Base):
         self.start_wanted = False
         self.stop_event: threading.Event | None = None
         self.notice = ""               # what the last worker said when it stopped
+
+    @property
+    def optimizer_name(self) -> str:
+        """The optimiser the runs use (X/O's default until o chooses another)."""
+        if self._optimizer is None:
+            from cnn_tui.lesson.training import DEFAULTS
+            self._optimizer = DEFAULTS["xo"].optimizer
+        return self._optimizer
+
+    @optimizer_name.setter
+    def optimizer_name(self, name: str) -> None:
+        self._optimizer = name
 
     # ------------------------------------------------------------------ the run
     @property
@@ -87,6 +103,10 @@ class Chapter(Base):
         return self.runs[self.data_name]
 
     def _make_run(self, name: str) -> None:
+        from cnn_tui.lesson import datasets
+        from cnn_tui.lesson.live import LiveRun
+        from cnn_tui.lesson.training import TrainingError
+
         try:
             ds = datasets.load(name, self.train_seed)
             run = LiveRun(ds, seed=self.train_seed, optimizer=self.optimizer_name)
@@ -178,6 +198,8 @@ class Chapter(Base):
             raise ModelError("training only goes forward; r starts again from new random "
                              "weights")
         self._paused("right trains one batch")
+        from cnn_tui.lesson.training import TrainingError
+
         run = self.run
         try:
             run.step()
@@ -229,6 +251,8 @@ class Chapter(Base):
         """o: the other optimiser; training starts again, on both data sets, from the same
         random weights."""
         self.pause()
+        from cnn_tui.lesson.training import OPTIMIZERS
+
         self.optimizer_name = cycle(OPTIMIZERS, self.optimizer_name)
         self.runs.clear()
         self.snapshots.clear()
