@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Column, Row
 from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
@@ -11,6 +10,7 @@ from cnn_tui.lesson.chapters.convolution import Chapter
 from cnn_tui.render import is_big
 from cnn_tui.tui.panels.base import (ChapterPanel, products_text, show_big, show_picture_view,
                                      stage_room, update)
+from cnn_tui.tui.widgets.layout import Column, Row
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text, text_width, values_text
 from cnn_tui.tui.widgets.text_view import TextView
 

@@ -4,13 +4,13 @@ and all four maps side by side."""
 from __future__ import annotations
 
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.edges import EDGE_NAMES, EDGE_SYMBOLS, Chapter
 from cnn_tui.render import is_big
 from cnn_tui.tui.panels.base import (ChapterPanel, choice_caption, fits_as_text, show_big,
                                      show_picture_view, show_thumb, stage_room, update)
+from cnn_tui.tui.widgets.layout import Row
 from cnn_tui.tui.widgets.matrix import MatrixView, half_block_text, heat_text, values_text
 
 

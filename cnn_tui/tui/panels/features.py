@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.features import Chapter
 from cnn_tui.lecture.data import FEATURES
 from cnn_tui.tui.panels.base import (ChapterPanel, fits_as_text, show_big, show_picture_view,
                                      stage_room, update)
+from cnn_tui.tui.widgets.layout import Row
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, text_width, values_text
 
 

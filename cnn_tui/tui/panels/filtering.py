@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
 from cnn_tui.lesson.chapters.filtering import FILTER_STAGES, Chapter
 from cnn_tui.tui.panels.base import (ChapterPanel, products_text, show_picture_view, stage_room,
                                      update)
+from cnn_tui.tui.widgets.layout import Row
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text
 from cnn_tui.tui.widgets.text_view import TextView
 

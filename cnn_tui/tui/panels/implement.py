@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Column, Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.implement import INPUT, SOFTMAX, STACK, Chapter, dims
@@ -17,6 +16,7 @@ from cnn_tui.lesson.workbench import ModelError
 from cnn_tui.render import matrix_text
 from cnn_tui.tui.panels.base import (STRONG_COLOUR, WEAK_COLOUR, ChapterPanel, bar, choice_caption,
                                      picture_view_text, update)
+from cnn_tui.tui.widgets.layout import Column, Row
 from cnn_tui.tui.widgets.matrix import MatrixView, blank, half_block_text, text_width, values_text
 
 MAX_MAPS = 8            # maps drawn per stack (the header says when a layer has more)

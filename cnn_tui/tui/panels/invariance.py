@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 from rich.style import Style
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.invariance import Chapter
 from cnn_tui.render import HIGHLIGHT
 from cnn_tui.tui.panels.base import ChapterPanel, picture_view_text, update
+from cnn_tui.tui.widgets.layout import Row
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, values_text
 
 SAME_STYLE = Style(color="#000000", bgcolor="#cfe8cf", bold=True)

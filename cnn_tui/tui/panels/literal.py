@@ -6,12 +6,12 @@ import textwrap
 
 import numpy as np
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.literal import Chapter
 from cnn_tui.tui.panels.base import (STRONG_COLOUR, ChapterPanel, bar, fits_as_text, show_big,
                                      show_picture_view, stage_room, update)
+from cnn_tui.tui.widgets.layout import Row
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text
 
 

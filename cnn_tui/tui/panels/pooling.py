@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.pooling import Chapter
 from cnn_tui.tui.panels.base import ChapterPanel, fits_as_text, show_big, stage_room, update
+from cnn_tui.tui.widgets.layout import Row
 from cnn_tui.tui.widgets.matrix import MatrixView, values_text
 from cnn_tui.tui.widgets.text_view import TextView
 

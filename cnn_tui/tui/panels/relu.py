@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Column, Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.relu import Chapter
@@ -11,6 +10,7 @@ from cnn_tui.lecture.data import FEATURES
 from cnn_tui.render import is_big
 from cnn_tui.tui.panels.base import (ChapterPanel, choice_caption, show_big, show_thumb, stage_room,
                                      update)
+from cnn_tui.tui.widgets.layout import Column, Row
 from cnn_tui.tui.widgets.matrix import (MatrixView, half_block_text, heat_text, text_width,
                                         values_text)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Column, Row
 from textual.widgets import Static
 
 from cnn_tui.engine.fmt import format_number
@@ -13,6 +12,7 @@ from cnn_tui.lecture.sequences import BASES, KERNEL_3D_TITLES
 from cnn_tui.lesson.chapters.sequences import ONE_D, Chapter
 from cnn_tui.render import HIGHLIGHT, OUTLINE, PADDING_BG, value_colours
 from cnn_tui.tui.panels.base import ChapterPanel, choice_caption, update
+from cnn_tui.tui.widgets.layout import Column, Row
 from cnn_tui.tui.widgets.matrix import MatrixView, picture_text, values_text
 from cnn_tui.tui.widgets.text_view import TextView
 

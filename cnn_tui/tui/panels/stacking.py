@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.stacking import STACK_STAGES, STAGE_SHORT, Chapter
 from cnn_tui.render import value_colours
 from cnn_tui.render import is_big
 from cnn_tui.tui.panels.base import ChapterPanel, show_big, show_thumb, stage_room, update
+from cnn_tui.tui.widgets.layout import Row
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text, picture_text, values_text
 
 

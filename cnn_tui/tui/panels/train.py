@@ -15,7 +15,6 @@ import time
 
 from rich.text import Text
 from textual import work
-from cnn_tui.tui.widgets.layout import Column, Row
 from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
@@ -28,6 +27,7 @@ from cnn_tui.render import value_colours
 from cnn_tui.tui.panels.base import (STRONG_COLOUR, ChapterPanel, bar, picture_view_text,
                                      update)
 from cnn_tui.render import zoom_text
+from cnn_tui.tui.widgets.layout import Column, Row
 from cnn_tui.tui.widgets.matrix import MatrixView, heat_text
 
 POST_EVERY = 0.2          # seconds between two progress messages: the view redraws 5 times a second

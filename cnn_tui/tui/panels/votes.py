@@ -4,13 +4,13 @@ and (w) the layer as a 12x2 weight matrix with each answer's weighted sum writte
 from __future__ import annotations
 
 from rich.text import Text
-from cnn_tui.tui.widgets.layout import Column, Row
 from textual.widgets import Static
 
 from cnn_tui.lesson.chapters.votes import MEAN_RULE, WEIGHTED, Chapter, WeightedSum
 from cnn_tui.render import matrix_text, value_colours
 from cnn_tui.tui.panels.base import (STRONG_COLOUR, WEAK_COLOUR, ChapterPanel, bar,
                                      picture_view_text, update)
+from cnn_tui.tui.widgets.layout import Column, Row
 from cnn_tui.tui.widgets.matrix import MatrixView
 
 
