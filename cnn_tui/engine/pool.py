@@ -176,8 +176,8 @@ def _separable(x: np.ndarray, g: ConvGeometry, pads, op: str) -> np.ndarray:
     skipped, and one that reaches it for the last windows is applied to the others alone. The
     index tuples of every pass depend on the geometry alone and are made once (:func:`_passes`).
     """
-    small = _SMALL.get((x.shape, x.dtype, op, id(g), pads))
-    if small is not None and small.g is g:
+    small = _SMALL.get((x.shape, x.dtype, op, g, pads))
+    if small is not None:
         return small.run(x)
     nd = g.nd
     lead_shape = x.shape[:-nd]
@@ -189,7 +189,7 @@ def _separable(x: np.ndarray, g: ConvGeometry, pads, op: str) -> np.ndarray:
     if total * size <= _SMALL_VALUES:
         if len(_SMALL) >= _CACHE_MAX:
             _SMALL.clear()
-        _SMALL[(x.shape, x.dtype, op, id(g), pads)] = _Small(x.shape, x.dtype, g, pads, op)
+        _SMALL[(x.shape, x.dtype, op, g, pads)] = _Small(x.shape, x.dtype, g, pads, op)
     block = max(1, min(total, _POOL_BLOCK_BYTES // max(1, size * x.itemsize)))
     y = np.empty((total,) + g.out_shape, dtype=x.dtype)
     for s in range(0, total, block):  # blocks of whole maps sized to stay in cache
@@ -215,7 +215,9 @@ def _separable(x: np.ndarray, g: ConvGeometry, pads, op: str) -> np.ndarray:
 # so that a call is one copy of the input into the padded work array and one ufunc per tap.
 # The padding already holds its fill value; the same ufuncs on the same values: the same bits.
 _SMALL_VALUES = 4096
-_SMALL: dict = {}  # (shape, dtype, op, id(geometry), padding) -> _Small (checked by identity)
+# Keyed on the geometry's values (a frozen dataclass of whole-number tuples), never on its id:
+# settings that are not plain ints (a NumPy integer stride) make a new, equal geometry per call.
+_SMALL: dict = {}  # (shape, dtype, op, geometry, padding) -> _Small
 
 
 class _Small:
@@ -280,10 +282,10 @@ def _passes(g: ConvGeometry, pads):
     """The passes of :func:`_separable` over ``(maps, *padded)`` arrays, one per spatial axis
     that needs one: ``(last, first tap, second tap or None, [(windows, tap), ...])`` as index
     tuples (see there), and the padded map's size. Cached per geometry and padding."""
-    key = (id(g), pads)  # the entry keeps g: checked by identity, as conv's plans are
+    key = (g, pads)  # the geometry's values (see _SMALL)
     hit = _PASSES.get(key)
-    if hit is not None and hit[0] is g:
-        return hit[1]
+    if hit is not None:
+        return hit
     nd = g.nd
     padded = _padded(g, pads)
     size = 1
@@ -314,7 +316,7 @@ def _passes(g: ConvGeometry, pads):
     out = (passes, size)
     if len(_PASSES) >= _CACHE_MAX:
         _PASSES.clear()
-    _PASSES[key] = (g, out)
+    _PASSES[key] = out
     return out
 
 

@@ -472,3 +472,32 @@ def test_lean_pipeline_signed_zeros_and_ties():
                 want = run_pipeline(img, FEATURES, STRONG, vector_length=12)
                 for _ in range(2):
                     _same(pipe.run(img), want)
+
+
+def test_small_pooling_cache_keys_on_the_settings_values():
+    """Settings given as NumPy integers make a new (equal) geometry on every call: the prepared
+    small pooling is found by its values, so repeats reuse one entry (no growth, no churn) and
+    answer what plain ints and the plain loops answer."""
+    pool_mod = importlib.import_module("cnn_tui.engine.pool")
+    x = np.random.default_rng(14).normal(size=(1, 3, 7, 7))
+    want = ref_pool(x, "max", (2, 2), (2, 2), ((0, 0), (0, 0)))
+    np.testing.assert_array_equal(max_pool(x, 2, 2), want)
+    for kw in (dict(stride=np.int64(2)), dict(kernel=np.int32(2), stride=np.int64(2)),
+               dict(stride=(np.int64(2), 2), padding=np.int64(0))):
+        kernel = kw.pop("kernel", 2)
+        max_pool(x, kernel, **kw)
+        small = dict(pool_mod._SMALL)
+        passes = dict(pool_mod._PASSES)
+        for _ in range(5):
+            y = max_pool(x, kernel, **kw)
+            assert y.tobytes() == max_pool(x, 2, 2).tobytes()
+            np.testing.assert_array_equal(y, want)
+            assert len(pool_mod._SMALL) == len(small) and len(pool_mod._PASSES) == len(passes)
+            assert all(pool_mod._SMALL[k] is v for k, v in small.items())
+    avg = avg_pool(x, 2, stride=np.int64(2))
+    n = len(pool_mod._SMALL)
+    for _ in range(3):
+        assert avg_pool(x, 2, stride=np.int64(2)).tobytes() == avg.tobytes()
+        assert len(pool_mod._SMALL) == n
+    np.testing.assert_allclose(avg, ref_pool(x, "avg", (2, 2), (2, 2), ((0, 0), (0, 0))),
+                               rtol=1e-12, atol=1e-15)
