@@ -223,10 +223,11 @@ _SMALL: dict = {}  # (shape, dtype, op, geometry, padding) -> _Small
 class _Small:
     """:func:`_separable` for one shape and dtype of input (see _SMALL_VALUES)."""
 
-    __slots__ = ("g", "shape", "dtype", "pads", "op", "local")
+    __slots__ = ("g", "shape", "dtype", "pads", "op", "local", "native")
 
     def __init__(self, shape, dtype, g: ConvGeometry, pads, op: str):
         self.g, self.shape, self.dtype, self.pads, self.op = g, shape, dtype, pads, op
+        self.native = dtype.isnative  # a ufunc's own result has the dtype of its two inputs
         self.local = threading.local()
 
     def _buffers(self):
@@ -265,6 +266,8 @@ class _Small:
         np.copyto(inner, x)
         for first, second, res, rest in steps:
             if res is None:             # into the input's dtype (a big-endian one stays so)
+                if self.native:
+                    return ufunc(first, second)
                 return ufunc(first, second, out=np.empty(first.shape, self.dtype))
             if second is None:
                 np.copyto(res, first)
@@ -331,8 +334,7 @@ def max_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilat
     The result has the input's floating dtype (a whole-number input gives float64); inputs of
     more than ``MAX_CELLS`` values, padded or not, are refused.
     """
-    x, _, g, pads = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
-    return _separable(x, g, pads, "max")
+    return _pooled(x, kernel, stride, padding, ceil_mode, dilation, "max")
 
 
 def avg_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilation=1):
@@ -341,9 +343,45 @@ def avg_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilat
     Padding and the overhang of a ceil-mode partial window are never counted (PyTorch's
     ``count_include_pad=False``); otherwise as :func:`max_pool`, dtype and size rules included.
     """
+    return _pooled(x, kernel, stride, padding, ceil_mode, dilation, "sum")
+
+
+# A call whose input shape, dtype and settings (plain ints, as _prepare's cache takes them) have
+# passed every check once and take the small path: its _Small (and, for an average, the counts),
+# found with one look-up; only the values are left to check (the dtype is part of the key).
+_FAST: dict = {}  # (shape, dtype, op, kernel, stride, padding, ceil_mode, dilation) -> entry
+
+
+def _pooled(x, kernel, stride, padding, ceil_mode, dilation, op: str) -> np.ndarray:
+    """:func:`max_pool` (``op`` "max") or :func:`avg_pool` ("sum", then the division)."""
+    x = np.asarray(x)
+    key = None
+    if ((type(kernel) is int or _plain(kernel)) and (stride is None or type(stride) is int
+                                                     or _plain(stride))
+            and (type(padding) is int or _plain(padding)) and type(ceil_mode) is bool
+            and (type(dilation) is int or _plain(dilation))):
+        key = (x.shape, x.dtype, op, kernel, stride, padding, ceil_mode, dilation)
+        hit = _FAST.get(key)
+        if hit is not None:
+            small, counts = hit
+            out = small.run(_finite(x, "input"))
+            if counts is not None:
+                out /= counts
+            return out
     x, _, g, pads = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
-    out = _separable(x, g, pads, "sum")
-    out /= _counts(g, x.dtype)
+    out = _separable(x, g, pads, op)
+    counts = None
+    if op == "sum":
+        counts = _counts(g, x.dtype)
+        out /= counts
+    if key is not None:
+        small = _SMALL.get((x.shape, x.dtype, op, g, pads))
+        if small is not None:
+            if len(_FAST) >= _CACHE_MAX:
+                _FAST.clear()
+            if counts is not None:
+                counts.flags.writeable = False
+            _FAST[key] = (small, counts)
     return out
 
 

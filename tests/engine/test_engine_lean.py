@@ -501,3 +501,28 @@ def test_small_pooling_cache_keys_on_the_settings_values():
         assert len(pool_mod._SMALL) == n
     np.testing.assert_allclose(avg, ref_pool(x, "avg", (2, 2), (2, 2), ((0, 0), (0, 0))),
                                rtol=1e-12, atol=1e-15)
+
+
+def test_small_pooling_repeats_with_plain_and_numpy_settings_agree():
+    """A repeat with plain-int settings (found in one look-up) gives the bits that the same
+    call with NumPy-integer settings (checked again every time) gives, for whole-number,
+    float32, float64 and big-endian inputs, max and average; a setting that only compares equal
+    to a plain one (np.True_ == 1) is still refused."""
+    rng = np.random.default_rng(15)
+    base = rng.integers(-4, 5, size=(1, 3, 7, 7))
+    for x in (base, base.astype(np.float32), base * 0.37, (base * 0.37).astype(">f8")):
+        for fn in (max_pool, avg_pool):
+            for kernel, stride, ceil in ((2, 2, False), (2, 2, True), (3, 1, False)):
+                first = fn(x, kernel, stride, ceil_mode=ceil)
+                for _ in range(3):
+                    y = fn(x, kernel, stride, ceil_mode=ceil)
+                    z = fn(x, np.int64(kernel), np.int64(stride), ceil_mode=ceil)
+                    assert y.dtype == z.dtype == first.dtype and y.shape == z.shape
+                    assert y.tobytes() == z.tobytes() == first.tobytes()
+                    assert y is not first
+    x = base.astype(float)
+    np.testing.assert_array_equal(max_pool(x, 1), x)
+    for _ in range(2):
+        np.testing.assert_array_equal(max_pool(x, 1), x)
+        with pytest.raises(EngineError, match="pool window must be a whole number"):
+            max_pool(x, np.True_)
