@@ -33,6 +33,7 @@ from .shapes import (EngineError, axis_extents, as_padding, as_tuple, check_cell
                      pool_output_size)
 
 OPS = ("max", "avg")
+_isfinite, _count_nonzero = np.isfinite, np.count_nonzero
 
 
 def pool_geometry(in_shape, kernel=2, stride=None, padding=0, ceil_mode: bool = False,
@@ -254,16 +255,25 @@ class _Small:
         if second is not None and not rest:
             # the last pass writes a new array of the output's shape straight away
             steps[-1] = (first.reshape(out), second.reshape(out), None, rest)
-        bufs = self.local.bufs = (inner, steps, res.reshape(out))
+        two = None
+        if (self.dtype.isnative and len(steps) == 2 and steps[-1][2] is None
+                and steps[0][1] is not None and not steps[0][3]):
+            (a1, b1, r1, _), (a2, b2, _, _) = steps
+            two = (a1, b1, r1, a2, b2)
+        bufs = self.local.bufs = (inner, steps, res.reshape(out), two)
         return bufs
 
     def run(self, x: np.ndarray) -> np.ndarray:
         bufs = getattr(self.local, "bufs", None)
         if bufs is None:
             bufs = self._buffers()
-        inner, steps, last = bufs
+        inner, steps, last, two = bufs
         ufunc = np.maximum if self.op == "max" else np.add
         np.copyto(inner, x)
+        if two is not None:  # two passes of two taps each (a 2x2 window): the loop below, unrolled
+            first, second, res, first2, second2 = two
+            ufunc(first, second, out=res)
+            return ufunc(first2, second2)
         for first, second, res, rest in steps:
             if res is None:             # into the input's dtype (a big-endian one stays so)
                 if self.native:
@@ -364,7 +374,11 @@ def _pooled(x, kernel, stride, padding, ceil_mode, dilation, op: str) -> np.ndar
         hit = _FAST.get(key)
         if hit is not None:
             small, counts = hit
-            out = small.run(_finite(x, "input"))
+            if x.dtype.kind != "f":
+                x = x.astype(np.float64)  # whole numbers are finite as float64 too
+            elif _count_nonzero(_isfinite(x)) != x.size:  # as _finite checks, inline
+                raise EngineError("input contains NaN or infinity")
+            out = small.run(x)
             if counts is not None:
                 out /= counts
             return out
