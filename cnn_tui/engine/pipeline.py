@@ -208,14 +208,14 @@ class _Lean:
         vec = p2.reshape(-1)
         scores = ((vec if self.vdtype is None else vec.astype(self.vdtype)) @ self.vwt).tolist()
         names = self.names
-        # predict(): the first of the highest votes (list.index finds the first)
         res = _new(PipelineResult)
         # PipelineResult(...) without the frozen dataclass's one object.__setattr__ per field
-        # (its __init__ does nothing else); test_result_fields keeps this list whole
+        # (its __init__ does nothing else); the lean path's tests check every field, in order
         res.__dict__.update(
             image=img, features=dict(self.features), conv=dict(zip(names, c)),
             relu=dict(zip(names, r)), pool=dict(zip(names, p1)), pool2=dict(zip(names, p2)),
             vector=vec, votes=dict(zip(self.vnames, scores)),
+            # predict(): the first of the highest votes (list.index finds the first)
             prediction=self.vnames[scores.index(max(scores))])
         return res
 
