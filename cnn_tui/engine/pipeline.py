@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -134,6 +134,12 @@ class _Lean:
             top = 1.0 if info is None else float(max(-info.min, info.max))
             weights = float(np.abs(self.w2).sum(axis=1).max())
             self.safe = top * weights * 4 < float(np.finfo(w.dtype).max)
+        # Floating pictures: the same bound, from the picture's largest magnitude on each call
+        # (two NumPy calls, where the finite checks and np.errstate take about four).
+        self.bounded = (raw_dtype.kind == "f" and raw_dtype.itemsize <= 8
+                        and w.dtype.itemsize <= 8)
+        self.weights = float(np.abs(self.w2).sum(axis=1).max()) * 4
+        self.top = float(np.finfo(w.dtype).max)
         r = res.relu[pipe.names[0]]
         p1 = res.pool[pipe.names[0]]
         self.g = []
@@ -171,43 +177,51 @@ class _Lean:
     def run(self, a: np.ndarray) -> PipelineResult:
         if self.convert:
             img = a.astype(np.float64)
+            safe = self.safe
+        elif self.bounded and float(_MAX(np.abs(a), axis=None)) * self.weights < self.top:
+            # the largest magnitude (NaN or inf with a value that is not finite, and then the
+            # test fails) times the weights stays far below the largest float: every value is
+            # finite and the product cannot overflow, as for whole numbers (see safe)
+            img, safe = a, True
         else:
-            img = _finite(a, "image")
+            img, safe = _finite(a, "image"), False
         src = img.astype(self.dtype) if self.cast else img
         bufs = getattr(self.local, "bufs", None)
         if bufs is None:
             bufs = self._buffers()
         prod, valid, pools = bufs
         cols = src.take(self.idx)
-        if self.safe:  # finite pictures and weights with no overflow possible: c is finite
+        # the whole product is divided in place (a contiguous pass is quicker than one over the
+        # strided valid columns), then the valid columns are copied out: the same bits
+        if safe:  # finite pictures and weights with no overflow possible: c is finite
             np.dot(self.w2, cols, out=prod)
-            c = np.divide(valid, self.ck)
+            np.divide(prod, self.ck, out=prod)
+            c = valid.copy()
         else:
             with np.errstate(over="ignore", invalid="ignore"):
                 np.dot(self.w2, cols, out=prod)
-                c = np.divide(valid, self.ck)
-            finite(c)
+                np.divide(prod, self.ck, out=prod)
+            c = finite(valid.copy())
         r = np.maximum(c, self.zero)
         p1 = _pool_max(r, pools[0], self.g[0])
         p2 = _pool_max(p1, pools[1], self.g[1])
         vec = p2.reshape(-1)
         scores = ((vec if self.vdtype is None else vec.astype(self.vdtype)) @ self.vwt).tolist()
         names = self.names
-        # predict(): the first of the highest votes (list.index finds the first)
-        return _result(img, dict(self.features), dict(zip(names, c)), dict(zip(names, r)),
-                       dict(zip(names, p1)), dict(zip(names, p2)), vec,
-                       dict(zip(self.vnames, scores)), self.vnames[scores.index(max(scores))])
+        res = _new(PipelineResult)
+        # PipelineResult(...) without the frozen dataclass's one object.__setattr__ per field
+        # (its __init__ does nothing else); the lean path's tests check every field, in order
+        res.__dict__.update(
+            image=img, features=dict(self.features), conv=dict(zip(names, c)),
+            relu=dict(zip(names, r)), pool=dict(zip(names, p1)), pool2=dict(zip(names, p2)),
+            vector=vec, votes=dict(zip(self.vnames, scores)),
+            # predict(): the first of the highest votes (list.index finds the first)
+            prediction=self.vnames[scores.index(max(scores))])
+        return res
 
 
-_FIELDS = tuple(f.name for f in fields(PipelineResult))
-
-
-def _result(*values) -> PipelineResult:
-    """``PipelineResult(*values)`` without the frozen dataclass's one ``object.__setattr__`` per
-    field (its ``__init__`` does nothing else)."""
-    res = object.__new__(PipelineResult)
-    res.__dict__.update(zip(_FIELDS, values))
-    return res
+_new = object.__new__
+_MAX = np.maximum.reduce
 
 
 def _pool_layout(g, pads, maps):

@@ -33,6 +33,7 @@ from .shapes import (EngineError, axis_extents, as_padding, as_tuple, check_cell
                      pool_output_size)
 
 OPS = ("max", "avg")
+_isfinite, _count_nonzero = np.isfinite, np.count_nonzero
 
 
 def pool_geometry(in_shape, kernel=2, stride=None, padding=0, ceil_mode: bool = False,
@@ -176,8 +177,8 @@ def _separable(x: np.ndarray, g: ConvGeometry, pads, op: str) -> np.ndarray:
     skipped, and one that reaches it for the last windows is applied to the others alone. The
     index tuples of every pass depend on the geometry alone and are made once (:func:`_passes`).
     """
-    small = _SMALL.get((x.shape, x.dtype, op, id(g), pads))
-    if small is not None and small.g is g:
+    small = _SMALL.get((x.shape, x.dtype, op, g, pads))
+    if small is not None:
         return small.run(x)
     nd = g.nd
     lead_shape = x.shape[:-nd]
@@ -189,7 +190,7 @@ def _separable(x: np.ndarray, g: ConvGeometry, pads, op: str) -> np.ndarray:
     if total * size <= _SMALL_VALUES:
         if len(_SMALL) >= _CACHE_MAX:
             _SMALL.clear()
-        _SMALL[(x.shape, x.dtype, op, id(g), pads)] = _Small(x.shape, x.dtype, g, pads, op)
+        _SMALL[(x.shape, x.dtype, op, g, pads)] = _Small(x.shape, x.dtype, g, pads, op)
     block = max(1, min(total, _POOL_BLOCK_BYTES // max(1, size * x.itemsize)))
     y = np.empty((total,) + g.out_shape, dtype=x.dtype)
     for s in range(0, total, block):  # blocks of whole maps sized to stay in cache
@@ -215,16 +216,19 @@ def _separable(x: np.ndarray, g: ConvGeometry, pads, op: str) -> np.ndarray:
 # so that a call is one copy of the input into the padded work array and one ufunc per tap.
 # The padding already holds its fill value; the same ufuncs on the same values: the same bits.
 _SMALL_VALUES = 4096
-_SMALL: dict = {}  # (shape, dtype, op, id(geometry), padding) -> _Small (checked by identity)
+# Keyed on the geometry's values (a frozen dataclass of whole-number tuples), never on its id:
+# settings that are not plain ints (a NumPy integer stride) make a new, equal geometry per call.
+_SMALL: dict = {}  # (shape, dtype, op, geometry, padding) -> _Small
 
 
 class _Small:
     """:func:`_separable` for one shape and dtype of input (see _SMALL_VALUES)."""
 
-    __slots__ = ("g", "shape", "dtype", "pads", "op", "local")
+    __slots__ = ("g", "shape", "dtype", "pads", "op", "local", "native")
 
     def __init__(self, shape, dtype, g: ConvGeometry, pads, op: str):
         self.g, self.shape, self.dtype, self.pads, self.op = g, shape, dtype, pads, op
+        self.native = dtype.isnative  # a ufunc's own result has the dtype of its two inputs
         self.local = threading.local()
 
     def _buffers(self):
@@ -251,18 +255,29 @@ class _Small:
         if second is not None and not rest:
             # the last pass writes a new array of the output's shape straight away
             steps[-1] = (first.reshape(out), second.reshape(out), None, rest)
-        bufs = self.local.bufs = (inner, steps, res.reshape(out))
+        two = None
+        if (self.dtype.isnative and len(steps) == 2 and steps[-1][2] is None
+                and steps[0][1] is not None and not steps[0][3]):
+            (a1, b1, r1, _), (a2, b2, _, _) = steps
+            two = (a1, b1, r1, a2, b2)
+        bufs = self.local.bufs = (inner, steps, res.reshape(out), two)
         return bufs
 
     def run(self, x: np.ndarray) -> np.ndarray:
         bufs = getattr(self.local, "bufs", None)
         if bufs is None:
             bufs = self._buffers()
-        inner, steps, last = bufs
+        inner, steps, last, two = bufs
         ufunc = np.maximum if self.op == "max" else np.add
         np.copyto(inner, x)
+        if two is not None:  # two passes of two taps each (a 2x2 window): the loop below, unrolled
+            first, second, res, first2, second2 = two
+            ufunc(first, second, out=res)
+            return ufunc(first2, second2)
         for first, second, res, rest in steps:
             if res is None:             # into the input's dtype (a big-endian one stays so)
+                if self.native:
+                    return ufunc(first, second)
                 return ufunc(first, second, out=np.empty(first.shape, self.dtype))
             if second is None:
                 np.copyto(res, first)
@@ -280,10 +295,10 @@ def _passes(g: ConvGeometry, pads):
     """The passes of :func:`_separable` over ``(maps, *padded)`` arrays, one per spatial axis
     that needs one: ``(last, first tap, second tap or None, [(windows, tap), ...])`` as index
     tuples (see there), and the padded map's size. Cached per geometry and padding."""
-    key = (id(g), pads)  # the entry keeps g: checked by identity, as conv's plans are
+    key = (g, pads)  # the geometry's values (see _SMALL)
     hit = _PASSES.get(key)
-    if hit is not None and hit[0] is g:
-        return hit[1]
+    if hit is not None:
+        return hit
     nd = g.nd
     padded = _padded(g, pads)
     size = 1
@@ -314,7 +329,7 @@ def _passes(g: ConvGeometry, pads):
     out = (passes, size)
     if len(_PASSES) >= _CACHE_MAX:
         _PASSES.clear()
-    _PASSES[key] = (g, out)
+    _PASSES[key] = out
     return out
 
 
@@ -329,8 +344,7 @@ def max_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilat
     The result has the input's floating dtype (a whole-number input gives float64); inputs of
     more than ``MAX_CELLS`` values, padded or not, are refused.
     """
-    x, _, g, pads = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
-    return _separable(x, g, pads, "max")
+    return _pooled(x, kernel, stride, padding, ceil_mode, dilation, "max")
 
 
 def avg_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilation=1):
@@ -339,9 +353,49 @@ def avg_pool(x, kernel=2, stride=None, padding=0, ceil_mode: bool = False, dilat
     Padding and the overhang of a ceil-mode partial window are never counted (PyTorch's
     ``count_include_pad=False``); otherwise as :func:`max_pool`, dtype and size rules included.
     """
+    return _pooled(x, kernel, stride, padding, ceil_mode, dilation, "sum")
+
+
+# A call whose input shape, dtype and settings (plain ints, as _prepare's cache takes them) have
+# passed every check once and take the small path: its _Small (and, for an average, the counts),
+# found with one look-up; only the values are left to check (the dtype is part of the key).
+_FAST: dict = {}  # (shape, dtype, op, kernel, stride, padding, ceil_mode, dilation) -> entry
+
+
+def _pooled(x, kernel, stride, padding, ceil_mode, dilation, op: str) -> np.ndarray:
+    """:func:`max_pool` (``op`` "max") or :func:`avg_pool` ("sum", then the division)."""
+    x = np.asarray(x)
+    key = None
+    if ((type(kernel) is int or _plain(kernel)) and (stride is None or type(stride) is int
+                                                     or _plain(stride))
+            and (type(padding) is int or _plain(padding)) and type(ceil_mode) is bool
+            and (type(dilation) is int or _plain(dilation))):
+        key = (x.shape, x.dtype, op, kernel, stride, padding, ceil_mode, dilation)
+        hit = _FAST.get(key)
+        if hit is not None:
+            small, counts = hit
+            if x.dtype.kind != "f":
+                x = x.astype(np.float64)  # whole numbers are finite as float64 too
+            elif _count_nonzero(_isfinite(x)) != x.size:  # as _finite checks, inline
+                raise EngineError("input contains NaN or infinity")
+            out = small.run(x)
+            if counts is not None:
+                out /= counts
+            return out
     x, _, g, pads = _prepare(x, kernel, stride, padding, ceil_mode, dilation)
-    out = _separable(x, g, pads, "sum")
-    out /= _counts(g, x.dtype)
+    out = _separable(x, g, pads, op)
+    counts = None
+    if op == "sum":
+        counts = _counts(g, x.dtype)
+        out /= counts
+    if key is not None:
+        small = _SMALL.get((x.shape, x.dtype, op, g, pads))
+        if small is not None:
+            if len(_FAST) >= _CACHE_MAX:
+                _FAST.clear()
+            if counts is not None:
+                counts.flags.writeable = False
+            _FAST[key] = (small, counts)
     return out
 
 

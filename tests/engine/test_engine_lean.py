@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import tomllib
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ import pytest
 
 from cnn_tui.engine import (EngineError, avg_pool, conv, conv_backward, conv_single, max_pool,
                             pool_single, relu, run_pipeline)
-from cnn_tui.engine.pipeline import Pipeline
+from cnn_tui.engine.pipeline import Pipeline, PipelineResult
 from cnn_tui.lecture.network import lecture_pipeline
 
 from reference import ref_conv, ref_pool
@@ -46,16 +47,19 @@ def test_lecture_numbers_on_every_repeat(image):
 
 
 def _same(a, b):
-    """Two PipelineResults hold the same values, bit for bit."""
-    np.testing.assert_array_equal(a.image, b.image)
+    """Two PipelineResults hold the same values, bit for bit (a zero's sign included)."""
+    assert type(a) is type(b) is PipelineResult
+    assert list(vars(a)) == list(vars(b)) == [f.name for f in fields(PipelineResult)]
+    for x, y in [(a.image, b.image), (a.vector, b.vector)] + [
+            (getattr(a, f)[n], getattr(b, f)[n]) for f in ("features", "conv", "relu", "pool",
+                                                           "pool2") for n in getattr(a, f)]:
+        assert x.dtype == y.dtype and x.shape == y.shape
+        np.testing.assert_array_equal(x, y)
+        assert x.tobytes() == y.tobytes()
     for field in ("features", "conv", "relu", "pool", "pool2"):
-        da, db = getattr(a, field), getattr(b, field)
-        assert list(da) == list(db)
-        for n in da:
-            assert da[n].dtype == db[n].dtype
-            np.testing.assert_array_equal(da[n], db[n])
-    np.testing.assert_array_equal(a.vector, b.vector)
-    assert a.votes == b.votes and a.prediction == b.prediction
+        assert list(getattr(a, field)) == list(getattr(b, field))
+    assert list(a.votes.items()) == list(b.votes.items()) and a.prediction == b.prediction
+    assert all(type(v) is float for v in a.votes.values())
 
 
 @pytest.mark.parametrize("side", [7, 8, 9, 10])
@@ -424,3 +428,101 @@ def test_a_large_picture_keeps_no_prepared_pipeline():
     small = Pipeline(features, strong, vector_length=4)
     small.run(big[:9, :9])
     assert list(small._leans) == [((9, 9), np.dtype(np.float64))]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+def test_lean_pipeline_floating_pictures_near_the_overflow_bound(dtype):
+    """Floating pictures small enough that no sum can overflow, large ones whose sums stay
+    finite, and ones whose sums overflow: every repeat gives the checked path's result or its
+    error, bit for bit (signed zeros included)."""
+    big = float(np.finfo(dtype).max)
+    rng = np.random.default_rng(13)
+    signs = np.where(rng.random((9, 9)) > 0.5, 1.0, -1.0)
+    pictures = [signs * 0.0, -np.abs(signs) * 0.0, signs * 1e-300, signs * 2.5,
+                np.where(signs > 0, 0.0, -0.0), signs * big / 8]
+    if dtype == np.float64:
+        pictures += [signs * 1e306, signs * 5e306, np.abs(signs) * 3e307]
+    pipe = Pipeline(FEATURES, STRONG, vector_length=12)
+    for pic in pictures:
+        img = pic.astype(dtype)
+        want = run_pipeline(img, FEATURES, STRONG, vector_length=12)
+        for _ in range(3):
+            _same(pipe.run(img), want)
+    overflow = np.full((9, 9), 1e308)
+    for _ in range(3):
+        with pytest.raises(EngineError, match="^the result overflows"):
+            pipe.run(overflow)
+    for bad in (np.nan, np.inf, -np.inf):
+        img = np.ones((9, 9), dtype=dtype)
+        img[3, 5] = bad
+        for _ in range(2):
+            with pytest.raises(EngineError, match="^image contains NaN or infinity$"):
+                pipe.run(img)
+
+
+def test_lean_pipeline_signed_zeros_and_ties():
+    """Pictures of signed zeros and of equal values (every max a tie) give the checked path's
+    bits on the lean path, in every dtype and size the lecture takes."""
+    pipe = Pipeline(FEATURES, STRONG, vector_length=12)
+    for side in (7, 8, 9, 10):
+        for pic in (np.zeros((side, side)), -np.zeros((side, side)), np.ones((side, side)),
+                    np.eye(side) * -0.0, -np.ones((side, side))):
+            for dtype in (np.float64, np.float32, np.int8):
+                img = pic.astype(dtype)
+                want = run_pipeline(img, FEATURES, STRONG, vector_length=12)
+                for _ in range(2):
+                    _same(pipe.run(img), want)
+
+
+def test_small_pooling_cache_keys_on_the_settings_values():
+    """Settings given as NumPy integers make a new (equal) geometry on every call: the prepared
+    small pooling is found by its values, so repeats reuse one entry (no growth, no churn) and
+    answer what plain ints and the plain loops answer."""
+    pool_mod = importlib.import_module("cnn_tui.engine.pool")
+    x = np.random.default_rng(14).normal(size=(1, 3, 7, 7))
+    want = ref_pool(x, "max", (2, 2), (2, 2), ((0, 0), (0, 0)))
+    np.testing.assert_array_equal(max_pool(x, 2, 2), want)
+    for kw in (dict(stride=np.int64(2)), dict(kernel=np.int32(2), stride=np.int64(2)),
+               dict(stride=(np.int64(2), 2), padding=np.int64(0))):
+        kernel = kw.pop("kernel", 2)
+        max_pool(x, kernel, **kw)
+        small = dict(pool_mod._SMALL)
+        passes = dict(pool_mod._PASSES)
+        for _ in range(5):
+            y = max_pool(x, kernel, **kw)
+            assert y.tobytes() == max_pool(x, 2, 2).tobytes()
+            np.testing.assert_array_equal(y, want)
+            assert len(pool_mod._SMALL) == len(small) and len(pool_mod._PASSES) == len(passes)
+            assert all(pool_mod._SMALL[k] is v for k, v in small.items())
+    avg = avg_pool(x, 2, stride=np.int64(2))
+    n = len(pool_mod._SMALL)
+    for _ in range(3):
+        assert avg_pool(x, 2, stride=np.int64(2)).tobytes() == avg.tobytes()
+        assert len(pool_mod._SMALL) == n
+    np.testing.assert_allclose(avg, ref_pool(x, "avg", (2, 2), (2, 2), ((0, 0), (0, 0))),
+                               rtol=1e-12, atol=1e-15)
+
+
+def test_small_pooling_repeats_with_plain_and_numpy_settings_agree():
+    """A repeat with plain-int settings (found in one look-up) gives the bits that the same
+    call with NumPy-integer settings (checked again every time) gives, for whole-number,
+    float32, float64 and big-endian inputs, max and average; a setting that only compares equal
+    to a plain one (np.True_ == 1) is still refused."""
+    rng = np.random.default_rng(15)
+    base = rng.integers(-4, 5, size=(1, 3, 7, 7))
+    for x in (base, base.astype(np.float32), base * 0.37, (base * 0.37).astype(">f8")):
+        for fn in (max_pool, avg_pool):
+            for kernel, stride, ceil in ((2, 2, False), (2, 2, True), (3, 1, False)):
+                first = fn(x, kernel, stride, ceil_mode=ceil)
+                for _ in range(3):
+                    y = fn(x, kernel, stride, ceil_mode=ceil)
+                    z = fn(x, np.int64(kernel), np.int64(stride), ceil_mode=ceil)
+                    assert y.dtype == z.dtype == first.dtype and y.shape == z.shape
+                    assert y.tobytes() == z.tobytes() == first.tobytes()
+                    assert y is not first
+    x = base.astype(float)
+    np.testing.assert_array_equal(max_pool(x, 1), x)
+    for _ in range(2):
+        np.testing.assert_array_equal(max_pool(x, 1), x)
+        with pytest.raises(EngineError, match="pool window must be a whole number"):
+            max_pool(x, np.True_)

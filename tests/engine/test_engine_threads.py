@@ -26,7 +26,8 @@ conv_mod = importlib.import_module("cnn_tui.engine.conv")
 BLAS = ThreadpoolController()
 
 # (N, C, H=W, F, k): several blocks of images with the default block size, above the work minimum
-SPLIT_SHAPES = [(64, 4, 32, 16, 3), (12, 8, 40, 8, 5)]
+# (the last: one image per block, its columns larger than a block)
+SPLIT_SHAPES = [(64, 4, 32, 16, 3), (12, 8, 40, 8, 5), (6, 16, 64, 32, 5)]
 
 
 @pytest.fixture
