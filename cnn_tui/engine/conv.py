@@ -826,6 +826,8 @@ def _check_full(x, w, stride, padding, dilation):
         raise EngineError(f"kernel must be (F, C, *kernel) with {x.ndim - 2} spatial axes")
     if w.shape[1] != x.shape[1]:
         raise EngineError(f"the input has {x.shape[1]} channels but the kernel expects {w.shape[1]}")
+    if w.shape[0] == 0:
+        raise EngineError("the kernel has no filters (its first axis is 0); give at least one")
     g = geometry(x.shape[2:], w.shape[2:], stride, padding, dilation)
     check_cells(x.shape[:2] + g.padded_shape)
     check_cells((x.shape[0], w.shape[0]) + g.out_shape, "the output",

@@ -151,3 +151,15 @@ def test_pool_output_size_errors():
         pool_output_size(3, 4, 1)
     with pytest.raises(EngineError):
         pool_output_size(3, 2, 0)
+
+
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_a_kernel_without_filters_is_refused_in_one_line(dims):
+    x = np.ones((1, 1) + (5,) * dims)
+    w = np.ones((0, 1) + (3,) * dims)
+    for _ in range(2):          # the second call as the first (nothing was kept from it)
+        with pytest.raises(EngineError, match=r"^the kernel has no filters \(its first axis is "
+                                              r"0\); give at least one$"):
+            conv(x, w)
+        with pytest.raises(EngineError, match="no filters"):
+            conv_backward(np.ones((1, 0) + (3,) * dims), x, w)
