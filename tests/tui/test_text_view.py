@@ -14,7 +14,8 @@ from textual.widgets import Static
 from cnn_tui.tui.widgets.text_view import TextView
 
 STYLES = ["bold", "bold reverse", "italic", Style(color="#102030", bgcolor="#ffeedd"),
-          "bold #ffffff on #a01010", "", "dim"]
+          "bold #ffffff on #a01010", "", "dim", "on #ffeedd", "red", Style(bgcolor="#203040"),
+          Style(link="https://example.com/x"), Style(meta={"@click": "app.bell()"})]
 CHARS = "ab c·→½█中 "
 
 
@@ -30,12 +31,14 @@ def random_text(rng: random.Random) -> Text:
         b = rng.randint(a, n)
         spans.append(Span(a, b, rng.choice(STYLES)))
         at = b
-    return Text(plain, style=rng.choice(["", "bold", "bold reverse", "#a0a0a0 on #202020"]),
+    return Text(plain, style=rng.choice(["", "bold", "bold reverse", "#a0a0a0 on #202020",
+                                         "red", "on #a01010", "dim italic"]),
                 no_wrap=rng.random() < 0.5, overflow=rng.choice(["fold", "ellipsis", "crop"]),
                 spans=spans)
 
 
 class Pair(App):
+    # a colour with alpha (blended with whatever background a span sets), as the app's notes
     CSS = """
     Static { width: 1fr; height: auto; background: $boost; color: $text-muted; }
     """
@@ -93,3 +96,24 @@ async def test_text_view_keeps_up_with_its_colours():
             widget.add_class("alert")
         await pilot.pause()
         assert lines(view) == lines(reference) != before
+
+
+async def test_text_view_follows_its_content_and_width():
+    """Text set through ``content`` (not update) shows, and a narrower widget draws it again
+    (here wrapped by Static, as the reference does)."""
+    app = Pair()
+    async with app.run_test(size=(40, 8)) as pilot:
+        reference, view = app.query_one("#reference"), app.query_one("#view", TextView)
+        for widget in (reference, view):
+            widget.update(Text("first", style="bold"))
+        await pilot.pause()
+        for widget in (reference, view):
+            widget.content = Text("second · a longer line of text", style="bold")
+        await pilot.pause()
+        assert "second" in "".join(ch for ch, _, _ in lines(view)[0])
+        assert lines(view) == lines(reference)
+        for widget in (reference, view):
+            widget.styles.width = 12
+        await pilot.pause()
+        assert view.size.height > 1 and not view.text_fits(view.size.width)
+        assert lines(view) == lines(reference)

@@ -2,87 +2,89 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
+from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import Static
 
-from cnn_tui.render import split_lines
-from cnn_tui.tui.widgets.matrix import _strip
 
-
-@lru_cache(maxsize=4096)
-def _offset(x: int, y: int) -> Style:
-    return Style.from_meta({"offset": (x, y)})
-
-
-def _with_offsets(strip: Strip, base: Style, y: int) -> list[Segment]:
-    """``strip``'s segments over ``base``, each marked with where it starts in the text (its
-    character and line), as Textual marks the text it draws: mouse selection reads them."""
-    out = []
-    x = 0
-    for text, style, _ in strip:
-        if not text:
-            continue
-        out.append(Segment(text, base + style + _offset(x, y) if style else base + _offset(x, y)))
-        x += len(text)
-    return out
+def _has_click(text: Text) -> bool:
+    """Whether ``text`` has a style that acts on a click (Textual styles those as links)."""
+    styles = [text.style] + [span.style for span in text.spans]
+    return any(not isinstance(style, str) and style._meta and "@click" in style.meta
+               for style in styles)
 
 
 class TextView(Static):
     """A :class:`~textual.widgets.Static` that draws a ``Text`` whose lines all fit its width
-    straight into strips, as :class:`~cnn_tui.tui.widgets.matrix.MatrixView` draws its lines.
+    straight into strips.
 
-    Textual's own path (the text made into ``Content``, wrapped, formatted and made into
-    strips) costs several times more, and a step of the window changes these lines every
-    time. Anything that path does and this one does not (text that wraps, tabs or control
-    characters, a selection, aligned text) goes through ``Static`` as before, so what shows is
-    the same either way.
+    It does what Textual does for such lines (the text made into ``Content`` as ``Static``
+    makes it, each line's segments styled over the widget's style and marked with where they
+    start, for mouse selection) and skips the rest of Textual's pipeline (wrapping, alignment,
+    the visual's general rendering), which costs several times more; a step of the window
+    changes these lines every time. Anything that pipeline would do differently (text that
+    wraps, a selection, aligned or padded lines) goes through ``Static`` as before, so what
+    shows is the same either way.
     """
 
-    _text: Text | None = None          # what was shown last, when it is a Text
-    _drawn: tuple | None = None         # ((width, style), each line) for _text
+    _converted: tuple | None = None     # (text, its Content): the last text converted
+    _drawn: tuple | None = None         # (key, each line's strip) for what was drawn last
 
-    def update(self, content="", *, layout: bool = True) -> None:
-        self._text = content if isinstance(content, Text) else None
-        self._drawn = None
-        super().update(content, layout=layout)
+    def _as_content(self, text: Text) -> Content:
+        """``text`` as Static shows it: the Content its visual is (made when it was set)."""
+        if text is self.content and isinstance(self.visual, Content):
+            return self.visual
+        converted = self._converted
+        if converted is not None and converted[0] is text:
+            return converted[1]
+        content = Content.from_rich_text(text, console=self.app.console)
+        self._converted = (text, content)
+        return content
 
     def text_fits(self, width: int) -> bool:
         """Whether the text shown is drawn here at ``width`` (else ``Static`` draws it)."""
         return self._lines(width) is not None
 
-    def fitting_lines(self, text: Text, width: int) -> list[Text] | None:
-        """``text``'s lines when every one fits ``width`` and needs none of Static's shaping."""
-        plain = text.plain
-        if "\t" in plain or "\r" in plain or any(ord(ch) < 32 and ch != "\n" for ch in plain):
-            return None
-        lines = split_lines(text)
-        if any(line.cell_len > width for line in lines):
+    def fitting_lines(self, text: Text, width: int) -> list[Content] | None:
+        """``text``'s lines when every one fits ``width`` as it is (no wrapping, no tabs to
+        expand), else None."""
+        lines = self._as_content(text).split(allow_blank=True)
+        if any(line.cell_length > width or "\t" in line.plain for line in lines):
             return None
         return lines
 
     def _lines(self, width: int) -> list[Strip] | None:
-        text = self._text
-        if text is None or self.text_selection is not None:
+        text = self.content
+        if not isinstance(text, Text) or self.text_selection is not None:
             return None
         styles = self.styles
-        if styles.content_align != ("left", "top") or styles.text_align not in ("left", "start"):
+        if (styles.content_align != ("left", "top") or styles.text_align not in ("left", "start")
+                or styles.line_pad):
             return None
-        style = self.visual_style.rich_style     # under the text, as Static draws it
+        style = self.visual_style
+        key = (text, width, style)
         drawn = self._drawn
-        if drawn is not None and drawn[0] == (width, style):
+        if drawn is not None and drawn[0][0] is text and drawn[0][1:] == key[1:]:
             return drawn[1]
         lines = self.fitting_lines(text, width)
         if lines is None:
             return None
-        console = self.app.console
-        strips = [Strip(_with_offsets(_strip(line, console), style, y))
-                  for y, line in enumerate(lines)]
-        self._drawn = ((width, style), strips)
+        get_style = self._get_style
+        link_style = None   # links that act on a click get the link style (none of ours do)
+        if self.auto_links and _has_click(text) and not self.screen._selecting:
+            link_style = self.link_style
+        strips = []
+        for y, line in enumerate(lines):
+            segments = []
+            x = 0
+            for part, part_style in line.render(style, end="", parse_style=get_style):
+                segments.append(Segment(part, (style + part_style).rich_style_with_offset(x, y)))
+                x += len(part)
+            strip = Strip(segments, line.cell_length)
+            strips.append(strip if link_style is None else strip._apply_link_style(link_style))
+        self._drawn = (key, strips)
         return strips
 
     def render_line(self, y: int) -> Strip:
