@@ -189,8 +189,10 @@ def picture_text(values, *, outline: Iterable[tuple[int, int]] = (),
         a = a[None, :]
     by_row = [_cols_by_row(cells) for cells in (outline, highlight, dim)]
     none: frozenset = frozenset()
-    rows = [_picture_row(tuple(row), r % 2, *(cols.get(r, none) for cols in by_row), mark,
-                         numbers)
+    # A row is remembered by its values; -0.0 equals 0.0 there but prints "-0": such a
+    # picture is drawn afresh.
+    draw = _picture_row.__wrapped__ if np.signbit(a[a == 0]).any() else _picture_row
+    rows = [draw(tuple(row), r % 2, *(cols.get(r, none) for cols in by_row), mark, numbers)
             for r, row in enumerate(a.tolist())]   # Python floats: cheaper than NumPy's
     return grid_text(rows)
 
@@ -203,7 +205,7 @@ def _cols_by_row(cells: Iterable[tuple[int, int]]) -> dict[int, frozenset[int]]:
     return {r: frozenset(cols) for r, cols in rows.items()}
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)      # a few MB at most (128 cells a row, numbers drawn)
 def _picture_row(row: tuple[float, ...], r: int, outline: frozenset[int],
                  highlight: frozenset[int], dim: frozenset[int], mark: str, numbers: str) -> tuple:
     """One row of :func:`picture_text`'s cells (``r``: the row's parity, for the checkerboard;

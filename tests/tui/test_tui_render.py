@@ -48,3 +48,9 @@ def test_picture_rows_remembered_never_show_another_window():
             first = picture_text(pic, outline=outline, highlight=[outline[4]], numbers=numbers)
             assert (seen.plain, seen.spans) == (first.plain, first.spans)
             picture_text(pic, outline=positions[0], numbers=numbers)    # other rows remembered
+
+
+def test_negative_zero_pixels_keep_their_sign_after_a_zero_row_was_drawn():
+    zeros = np.zeros((2, 2))
+    assert picture_text(zeros, numbers="numbers").plain == " 0 0\n 0 0"
+    assert picture_text(-zeros, numbers="numbers").plain == "-0-0\n-0-0"    # as pixel_number(-0.0)
