@@ -826,8 +826,6 @@ def _check_full(x, w, stride, padding, dilation):
         raise EngineError(f"kernel must be (F, C, *kernel) with {x.ndim - 2} spatial axes")
     if w.shape[1] != x.shape[1]:
         raise EngineError(f"the input has {x.shape[1]} channels but the kernel expects {w.shape[1]}")
-    if w.shape[0] == 0:
-        raise EngineError("the kernel has no filters (its first axis is 0); give at least one")
     g = geometry(x.shape[2:], w.shape[2:], stride, padding, dilation)
     check_cells(x.shape[:2] + g.padded_shape)
     check_cells((x.shape[0], w.shape[0]) + g.out_shape, "the output",
@@ -835,6 +833,8 @@ def _check_full(x, w, stride, padding, dilation):
     _check_work(x.shape[0], w.shape[0], x.shape[1], g)
     x = _finite(x, "input")
     w = _finite(w, "kernel")
+    if w.shape[0] == 0:     # after every other check, which report as they did before
+        raise EngineError("the kernel has no filters (its first axis is 0); give at least one")
     dtype = float_dtype(x.dtype, w.dtype)
     return x.astype(dtype, copy=False), w.astype(dtype, copy=False), g, (x.dtype, w.dtype)
 

@@ -40,9 +40,16 @@ def run_pipeline(image, features: Mapping[str, np.ndarray], strong: Mapping[str,
                  pool_stride: int = 2) -> PipelineResult:
     """Run the lecture's network on one 2-D image with the given features and vote wiring."""
     img = _image(image)
-    names = list(features)
-    w = np.stack([_as_float(features[n], f"feature {n!r}") for n in names])[:, None]
+    names, w = _weights(features)
     return _run(img, names, w, strong, None, vector_length, pool_window, pool_stride)
+
+
+def _weights(features: Mapping[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
+    """The features' names and their kernels stacked as conv weights ``(F, 1, kh, kw)``."""
+    names = list(features)
+    if not names:
+        raise EngineError("the network needs at least one feature; give one or more kernels")
+    return names, np.stack([_as_float(features[n], f"feature {n!r}") for n in names])[:, None]
 
 
 class Pipeline:
@@ -56,8 +63,7 @@ class Pipeline:
 
     def __init__(self, features: Mapping[str, np.ndarray], strong: Mapping[str, Sequence[int]],
                  vector_length: int | None = None, pool_window: int = 2, pool_stride: int = 2):
-        self.names = list(features)
-        w = np.stack([_as_float(features[n], f"feature {n!r}") for n in self.names])[:, None]
+        self.names, w = _weights(features)
         w.flags.writeable = False
         self.w = w
         self.strong = strong
@@ -191,17 +197,19 @@ class _Lean:
             bufs = self._buffers()
         prod, valid, pools = bufs
         cols = src.take(self.idx)
-        # the whole product is divided in place (a contiguous pass is quicker than one over the
-        # strided valid columns), then the valid columns are copied out: the same bits
+        # the valid columns are copied out, then divided in place (a contiguous pass is quicker
+        # than one over the strided view): the same bits, and only the values the result keeps
+        # are divided (the others could underflow, which a caller's np.errstate may report)
         if safe:  # finite pictures and weights with no overflow possible: c is finite
             np.dot(self.w2, cols, out=prod)
-            np.divide(prod, self.ck, out=prod)
             c = valid.copy()
+            c /= self.ck
         else:
             with np.errstate(over="ignore", invalid="ignore"):
                 np.dot(self.w2, cols, out=prod)
-                np.divide(prod, self.ck, out=prod)
-            c = finite(valid.copy())
+                c = valid.copy()
+                c /= self.ck
+            finite(c)
         r = np.maximum(c, self.zero)
         p1 = _pool_max(r, pools[0], self.g[0])
         p2 = _pool_max(p1, pools[1], self.g[1])

@@ -190,6 +190,7 @@ def _separable(x: np.ndarray, g: ConvGeometry, pads, op: str) -> np.ndarray:
     if total * size <= _SMALL_VALUES:
         if len(_SMALL) >= _CACHE_MAX:
             _SMALL.clear()
+            _FAST.clear()       # its entries hold prepared poolings too: both stay bounded
         _SMALL[(x.shape, x.dtype, op, g, pads)] = _Small(x.shape, x.dtype, g, pads, op)
     block = max(1, min(total, _POOL_BLOCK_BYTES // max(1, size * x.itemsize)))
     y = np.empty((total,) + g.out_shape, dtype=x.dtype)

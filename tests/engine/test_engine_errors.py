@@ -163,3 +163,19 @@ def test_a_kernel_without_filters_is_refused_in_one_line(dims):
             conv(x, w)
         with pytest.raises(EngineError, match="no filters"):
             conv_backward(np.ones((1, 0) + (3,) * dims), x, w)
+
+
+def test_a_network_without_features_is_refused_in_one_line():
+    from cnn_tui.engine.pipeline import Pipeline, run_pipeline
+
+    for make in (lambda: Pipeline({}, {"X": [0]}, vector_length=1),
+                 lambda: run_pipeline(np.ones((9, 9)), {}, {"X": [0]})):
+        with pytest.raises(EngineError, match="^the network needs at least one feature"):
+            make()
+
+
+def test_no_filters_is_reported_after_the_other_checks():
+    with pytest.raises(EngineError, match="stride must be at least 1"):
+        conv(np.ones((1, 1, 5, 5)), np.ones((0, 1, 3, 3)), stride=0)
+    with pytest.raises(EngineError, match="NaN"):
+        conv(np.full((1, 1, 5, 5), np.nan), np.ones((0, 1, 3, 3)))

@@ -526,3 +526,21 @@ def test_small_pooling_repeats_with_plain_and_numpy_settings_agree():
         np.testing.assert_array_equal(max_pool(x, 1), x)
         with pytest.raises(EngineError, match="pool window must be a whole number"):
             max_pool(x, np.True_)
+
+
+def test_the_lean_pipeline_divides_only_the_values_it_keeps():
+    """A repeat run reports no floating-point underflow that the first run of its shape does
+    not: the product's columns that wrap past a row's end are never divided (a caller's
+    np.errstate(under="raise") would see them)."""
+    from cnn_tui.engine.pipeline import Pipeline
+    from cnn_tui.lecture.data import FEATURES, STRONG, VECTOR_LENGTH
+
+    p = Pipeline(FEATURES, STRONG, vector_length=VECTOR_LENGTH)
+    p.run(np.zeros((9, 9)))                       # the shape is prepared
+    img = np.zeros((9, 9))
+    img[:, 6] = 1.0
+    img[:, 8] = 1e-310                            # subnormal: /9 underflows only where it is
+    with np.errstate(under="raise"):
+        first = Pipeline(FEATURES, STRONG, vector_length=VECTOR_LENGTH).run(img)
+        again = p.run(img)
+    assert np.array_equal(first.vector, again.vector)
