@@ -191,3 +191,45 @@ def test_scratch_reuse_between_calls_and_threads():
     y1 = conv(x, w)
     y2 = conv(x, w)
     assert not np.shares_memory(y1, y2)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("caller_bufsize", [8192, 4096])
+def test_backward_adds_with_short_buffers(monkeypatch, dtype, caller_bufsize):
+    """Rows of a few hundred values are added back with NumPy's ufunc buffer no longer than a
+    row (quicker, the same adds): the loop reference's values exactly (whole numbers), and the
+    caller's buffer size is back afterwards, on the calling thread and after an error."""
+    rng = np.random.default_rng(21)
+    x = rng.integers(-4, 5, size=(3, 2, 20, 20)).astype(dtype)
+    w = rng.integers(-3, 4, size=(3, 2, 3, 3)).astype(dtype)
+    dout = rng.integers(-3, 4, size=(3, 3, 18, 18)).astype(dtype)
+    seen = []
+    adds = conv_mod._scatter_adds
+
+    def spy(*args):
+        seen.append(np.getbufsize())
+        return adds(*args)
+
+    monkeypatch.setattr(conv_mod, "_scatter_adds", spy)
+    monkeypatch.setattr(conv_mod, "_ROWS_MIN_WORK", 1)
+    old = np.setbufsize(caller_bufsize)
+    try:
+        dx, dw, db = conv_backward(dout, x, w)
+        assert np.getbufsize() == caller_bufsize
+        # one row of the flattened 20x20 picture's columns: 17 rows of 20 and 18 = 358 values
+        assert seen and all(size <= 358 and size % 16 == 0 for size in seen)
+        rdx, rdw, rdb = _loop_backward(dout.astype(float), x.astype(float), w.astype(float),
+                                       (1, 1), ((0, 0), (0, 0)), (1, 1), 0.0)
+        np.testing.assert_array_equal(dx, rdx)
+        np.testing.assert_array_equal(dw, rdw)
+        np.testing.assert_array_equal(db, rdb)
+
+        def broken(*args):
+            raise MemoryError("no room")
+
+        monkeypatch.setattr(conv_mod, "_scatter_adds", broken)
+        with pytest.raises(MemoryError):
+            conv_backward(dout, x, w)
+        assert np.getbufsize() == caller_bufsize
+    finally:
+        np.setbufsize(old)
