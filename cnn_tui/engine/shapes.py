@@ -67,7 +67,9 @@ def check_dout(dout, shape, dtype, name: str = "dout") -> np.ndarray:
 
 def as_tuple(value: IntOrSeq, nd: int, name: str, minimum: int = 1) -> tuple[int, ...]:
     """Expand ``value`` (one int or ``nd`` ints) to a tuple of ``nd`` ints, each ``>= minimum``."""
-    if isinstance(value, (int,)) or (hasattr(value, "__index__") and not isinstance(value, bool)):
+    if isinstance(value, (bool, np.bool_)):
+        raise EngineError(f"{name} must be a whole number or {nd} whole numbers, got {value!r}")
+    if hasattr(value, "__index__"):
         items = (int(value),) * nd
     elif isinstance(value, float):
         items = (_whole(value, name),) * nd
@@ -91,7 +93,9 @@ def as_tuple(value: IntOrSeq, nd: int, name: str, minimum: int = 1) -> tuple[int
 
 def _whole(v, name: str) -> int:
     """``v`` as an int if it is a whole number (``2``, ``2.0`` or a NumPy scalar of either), else
-    a clear error."""
+    a clear error (``True`` and ``False`` too: Python takes them for 1 and 0)."""
+    if isinstance(v, (bool, np.bool_)):
+        raise EngineError(f"{name} must be whole numbers, got {v!r}")
     if hasattr(v, "__index__"):
         return int(v)
     if isinstance(v, (float, np.floating)) and float(v).is_integer():

@@ -179,3 +179,21 @@ def test_no_filters_is_reported_after_the_other_checks():
         conv(np.ones((1, 1, 5, 5)), np.ones((0, 1, 3, 3)), stride=0)
     with pytest.raises(EngineError, match="NaN"):
         conv(np.full((1, 1, 5, 5), np.nan), np.ones((0, 1, 3, 3)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda: max_pool(np.ones((1, 1, 4, 4)), True),
+    lambda: max_pool(np.ones((1, 1, 4, 4)), 2, True),
+    lambda: avg_pool(np.ones((1, 1, 4, 4)), (2, True)),
+    lambda: conv(ONE, K3, stride=True),
+    lambda: conv(ONE, K3, dilation=(1, np.True_)),
+    lambda: conv(ONE, K3, padding=False),
+    lambda: conv(ONE, K3, padding=(0, (1, True))),
+    lambda: conv_single(ONE[0, 0], K3[0, 0], stride=True),
+])
+def test_yes_no_values_are_not_taken_for_numbers(call):
+    """True and False are ints to Python (1 and 0): a window, stride, dilation or padding given
+    as one is refused in one line instead of running as 1 or 0."""
+    with pytest.raises(EngineError, match=r"whole number.*got (np\.)?(True|False)") as err:
+        call()
+    assert "\n" not in str(err.value)
