@@ -11,9 +11,15 @@
 
 5. `--sizes`: the right key in the convolution and pooling chapters on pictures of 9x9, 28x28,
    64x64 and 128x128 (opened as a learner's own picture), at 100x36 and 160x48.
+6. `--floor`: what Textual itself costs per key, in turns: a minimal Textual app (a binding that
+   updates one Static), the convolution chapter as it is, and the convolution chapter with its
+   stage replaced by one line-API widget whose 12 lines are made in advance (two sets, shown in
+   turn: the panel's drawing costs nothing, only the title, status line, key handling and
+   Textual's repaint are left).
 
-Run: .venv/bin/python bench/app.py            (everything but the sizes)
+Run: .venv/bin/python bench/app.py            (everything but the sizes and the floor)
      .venv/bin/python bench/app.py --sizes    (the sizes)
+     .venv/bin/python bench/app.py --floor    (the floor)
 """
 
 from __future__ import annotations
@@ -172,9 +178,104 @@ def sizes(n: int = 48) -> None:
                        [r[0] for r in rows])
 
 
+async def minimal_steps(n: int = 40, size: tuple[int, int] = (100, 36)) -> list[float]:
+    """Key -> repaint latencies of a minimal Textual app: ``right`` updates one Static."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Minimal(App):
+        BINDINGS = [("right", "step", "Step")]
+        count = 0
+
+        def compose(self):
+            yield Static("0", id="n")
+
+        def action_step(self) -> None:
+            self.count += 1
+            self.query_one("#n", Static).update(f"step {self.count}")
+
+    app = Minimal()
+    painted = record_paints(app)
+    out = []
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for _ in range(n):
+            painted.clear()
+            t0 = time.perf_counter()
+            await pilot.press("right")
+            for _ in range(200):
+                if painted:
+                    break
+                await asyncio.sleep(0.001)
+            out.append((painted[0] if painted else float("nan")) - t0)
+    return out
+
+
+class _FloorStage:
+    """Swaps the convolution panel for one line-API widget of 12 lines made in advance."""
+
+    def __init__(self):
+        import cnn_tui.tui.panels.convolution as panel
+        from rich.segment import Segment
+        from rich.style import Style
+        from textual.strip import Strip
+        from textual.widget import Widget
+
+        self.panel = panel.ConvolutionPanel
+        self.original = self.panel.compose, self.panel.show
+        sets = [[Strip([Segment("██" if (r + c + k) % 3 else "  ",
+                                Style(color="#ffffff", bgcolor="#000000")) for c in range(40)])
+                 for r in range(12)] for k in range(2)]
+
+        class Stage(Widget):
+            DEFAULT_CSS = "Stage { height: 12; width: 1fr; }"
+            shown = 0
+
+            def render_line(self, y):
+                return sets[self.shown][y] if y < 12 else Strip.blank(self.size.width)
+
+        def compose(_panel):
+            yield Stage(id="floor-stage")
+
+        def show(_panel, chapter, width):
+            stage = _panel.query_one("#floor-stage", Stage)
+            stage.shown ^= 1
+            stage.refresh()
+
+        self.swapped = compose, show
+
+    def __enter__(self):
+        self.panel.compose, self.panel.show = self.swapped
+
+    def __exit__(self, *exc):
+        self.panel.compose, self.panel.show = self.original
+
+
+def floor(rounds: int = 3, n: int = 40) -> None:
+    """The minimal app, the convolution chapter and its stage made free, in turns."""
+    got = {"minimal Textual app (one Static)": [], "convolution chapter (9x9)": [],
+           "convolution, stage of ready-made lines": []}
+    stage = _FloorStage()
+    for _ in range(rounds):
+        for name, runs in got.items():
+            if name.startswith("minimal"):
+                rows = asyncio.run(minimal_steps(n))
+            elif name.startswith("convolution chapter"):
+                rows = [r[0] for r in asyncio.run(pilot_steps(n, start="convolution"))]
+            else:
+                with stage:
+                    rows = [r[0] for r in asyncio.run(pilot_steps(n, start="convolution"))]
+            runs.extend(rows)
+    for name, runs in got.items():
+        report(f"{name}: right -> repainted (100x36)", runs)
+
+
 def main() -> None:
     if sys.argv[1:] == ["--sizes"]:
         sizes()
+        return
+    if sys.argv[1:] == ["--floor"]:
+        floor()
         return
     for chapter in ("convolution", "pooling", "padding", "sequences", "invariance"):
         rows = asyncio.run(pilot_steps(start=chapter))
