@@ -65,10 +65,25 @@ def check_dout(dout, shape, dtype, name: str = "dout") -> np.ndarray:
     return arr.astype(dtype, copy=False)
 
 
+# Python takes True and False for 1 and 0: a setting given as one is refused, with this hint.
+_NOT_NUMBERS = " (True and False are not numbers here: write 1 or 0)"
+
+
+def _unwrapped(v):
+    """A NumPy array given as a setting as plain values: a 0-d array its one value (so that
+    ``np.array(True)`` is a bool and ``np.array(2.5)`` a float, not cut to an int), any other
+    array a (nested) list."""
+    if isinstance(v, np.ndarray):
+        return v.item() if v.ndim == 0 else v.tolist()
+    return v
+
+
 def as_tuple(value: IntOrSeq, nd: int, name: str, minimum: int = 1) -> tuple[int, ...]:
     """Expand ``value`` (one int or ``nd`` ints) to a tuple of ``nd`` ints, each ``>= minimum``."""
+    value = _unwrapped(value)
     if isinstance(value, (bool, np.bool_)):
-        raise EngineError(f"{name} must be a whole number or {nd} whole numbers, got {value!r}")
+        raise EngineError(f"{name} must be a whole number or {nd} whole numbers, got "
+                          f"{value!r}{_NOT_NUMBERS}")
     if hasattr(value, "__index__"):
         items = (int(value),) * nd
     elif isinstance(value, float):
@@ -94,8 +109,9 @@ def as_tuple(value: IntOrSeq, nd: int, name: str, minimum: int = 1) -> tuple[int
 def _whole(v, name: str) -> int:
     """``v`` as an int if it is a whole number (``2``, ``2.0`` or a NumPy scalar of either), else
     a clear error (``True`` and ``False`` too: Python takes them for 1 and 0)."""
+    v = _unwrapped(v)
     if isinstance(v, (bool, np.bool_)):
-        raise EngineError(f"{name} must be whole numbers, got {v!r}")
+        raise EngineError(f"{name} must be whole numbers, got {v!r}{_NOT_NUMBERS}")
     if hasattr(v, "__index__"):
         return int(v)
     if isinstance(v, (float, np.floating)) and float(v).is_integer():
@@ -114,8 +130,11 @@ def as_padding(padding: PadSpec, nd: int) -> tuple[tuple[int, int], ...]:
     side); for one axis, a flat pair ``(before, after)``. Numbers are whole: ``1`` or ``1.0``;
     ``1.5``, text and deeper nesting are refused with an :class:`EngineError`.
     """
+    padding = _unwrapped(padding)
     usage = (f"padding must be a whole number, {nd} whole numbers or {nd} pairs "
              f"(before, after), got {padding!r}")
+    if isinstance(padding, (bool, np.bool_)):
+        raise EngineError(usage + _NOT_NUMBERS)
     if _is_number(padding):
         p = _whole(padding, "padding")
         pairs = ((p, p),) * nd
@@ -155,6 +174,10 @@ def as_padding(padding: PadSpec, nd: int) -> tuple[tuple[int, int], ...]:
 def _check_axis(n: int, k: int, stride: int, pad_before: int, pad_after: int,
                 dilation: int) -> None:
     """The settings of one axis are each possible at all (sizes and steps at least 1)."""
+    for v in (n, k, stride, pad_before, pad_after, dilation):
+        if isinstance(v, (bool, np.bool_)):
+            raise EngineError(f"sizes, strides, dilations and padding must be whole numbers, "
+                              f"got {v!r}{_NOT_NUMBERS}")
     if n < 1 or k < 1:
         raise EngineError("the input and the window must not be empty")
     if stride < 1:

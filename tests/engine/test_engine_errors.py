@@ -190,6 +190,11 @@ def test_no_filters_is_reported_after_the_other_checks():
     lambda: conv(ONE, K3, padding=False),
     lambda: conv(ONE, K3, padding=(0, (1, True))),
     lambda: conv_single(ONE[0, 0], K3[0, 0], stride=True),
+    lambda: conv(ONE, K3, stride=np.array(True)),
+    lambda: conv(ONE, K3, padding=np.array(True)),
+    lambda: conv(ONE, K3, stride=(np.array(True), 1)),
+    lambda: conv_output_size(5, 3, True),
+    lambda: pool_output_size(5, 2, 2, 0, 0, True),
 ])
 def test_yes_no_values_are_not_taken_for_numbers(call):
     """True and False are ints to Python (1 and 0): a window, stride, dilation or padding given
@@ -197,3 +202,18 @@ def test_yes_no_values_are_not_taken_for_numbers(call):
     with pytest.raises(EngineError, match=r"whole number.*got (np\.)?(True|False)") as err:
         call()
     assert "\n" not in str(err.value)
+    assert "write 1 or 0" in str(err.value)
+
+
+def test_settings_given_as_numpy_arrays():
+    """A setting may come as a NumPy array (of whole numbers); one that is not whole is refused,
+    never cut to an int, and one of the wrong length says so in one line."""
+    want = conv(ONE, K3, stride=(1, 2))
+    np.testing.assert_array_equal(conv(ONE, K3, stride=np.array([1, 2])), want)
+    np.testing.assert_array_equal(conv(ONE, K3, stride=(np.array(1), np.int64(2))), want)
+    assert max_pool(np.ones((1, 1, 4, 4)), np.array([2, 2])).shape == (1, 1, 2, 2)
+    assert conv(ONE, K3, padding=np.array(1)).shape == (1, 1, 5, 5)
+    with pytest.raises(EngineError, match="whole numbers, got 2.5"):
+        conv(ONE, K3, stride=np.array(2.5))
+    with pytest.raises(EngineError, match="stride needs 1 or 2 values, got 3"):
+        conv(ONE, K3, stride=np.array([1, 1, 1]))

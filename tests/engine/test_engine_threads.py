@@ -196,3 +196,41 @@ def test_fork_after_threaded_call():
     done = subprocess.run([sys.executable, "-c", CHILD], env=env, timeout=120,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_short_buffers_on_the_pool_threads_are_given_back(spy, monkeypatch):
+    """The backward pass's adds set NumPy's ufunc buffer short on each thread that runs them
+    (the pool's workers too): each thread has its own setting, and has it back afterwards, also
+    after a failure inside a worker."""
+    monkeypatch.setattr(conv_mod, "_THREAD_MIN_WORK", 0)
+    monkeypatch.setattr(conv_mod, "_ROWS_MIN_WORK", 1)
+    monkeypatch.setattr(conv_mod, "_BLOCK_BYTES", 1)  # one image per block: both threads work
+    rng = np.random.default_rng(8)
+    x = rng.integers(-4, 5, size=(4, 2, 20, 20)).astype(float)
+    w = rng.integers(-3, 4, size=(3, 2, 3, 3)).astype(float)
+    dout = rng.integers(-3, 4, size=(4, 3, 18, 18)).astype(float)
+    seen = []
+    adds = conv_mod._scatter_adds
+
+    def spying(*args):
+        seen.append(np.getbufsize())
+        return adds(*args)
+
+    monkeypatch.setattr(conv_mod, "_scatter_adds", spying)
+    worker_size = conv_mod._executor(1).submit(np.getbufsize).result()
+    dx, dw, _ = conv_backward(dout, x, w)
+    assert spy == [2] and len(seen) == 4 and all(size <= 358 for size in seen)
+    assert np.getbufsize() == 8192
+    assert conv_mod._executor(1).submit(np.getbufsize).result() == worker_size == 8192
+    want_dx, want_dw, _ = one_thread(lambda: conv_backward(dout, x, w))
+    np.testing.assert_array_equal(dx, want_dx)
+    np.testing.assert_array_equal(dw, want_dw)
+
+    def failing(*args):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(conv_mod, "_scatter_adds", failing)
+    with pytest.raises(MemoryError):
+        conv_backward(dout, x, w)
+    assert np.getbufsize() == 8192
+    assert conv_mod._executor(1).submit(np.getbufsize).result() == 8192
