@@ -67,6 +67,12 @@ async def pilot_steps(n: int = 48, start: str = "convolution", side: int = 9,
     app = CnnTuiApp(start=start)
     if side != 9:
         app.model.open_picture(test_picture(side), f"test{side}")
+    return await right_presses(app, n, size)
+
+
+async def right_presses(app, n: int, size: tuple[int, int]):
+    """``n`` presses of the right key in ``app`` through the pilot, each: (latency to the first
+    repaint, wall time of pilot.press, its CPU time)."""
     painted = record_paints(app)
     rows = []
     async with app.run_test(size=size) as pilot:
@@ -194,21 +200,7 @@ async def minimal_steps(n: int = 40, size: tuple[int, int] = (100, 36)) -> list[
             self.count += 1
             self.query_one("#n", Static).update(f"step {self.count}")
 
-    app = Minimal()
-    painted = record_paints(app)
-    out = []
-    async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        for _ in range(n):
-            painted.clear()
-            t0 = time.perf_counter()
-            await pilot.press("right")
-            for _ in range(200):
-                if painted:
-                    break
-                await asyncio.sleep(0.001)
-            out.append((painted[0] if painted else float("nan")) - t0)
-    return out
+    return [r[0] for r in await right_presses(Minimal(), n, size)]
 
 
 class _FloorStage:

@@ -195,14 +195,16 @@ def test_scratch_reuse_between_calls_and_threads():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("caller_bufsize", [8192, 4096])
-def test_backward_adds_with_short_buffers(monkeypatch, dtype, caller_bufsize):
+@pytest.mark.parametrize("threads", [1, 2])
+def test_backward_adds_with_short_buffers(monkeypatch, dtype, caller_bufsize, threads):
     """Rows of a few hundred values are added back with NumPy's ufunc buffer no longer than a
-    row (quicker, the same adds): the loop reference's values exactly (whole numbers), and the
-    caller's buffer size is back afterwards, on the calling thread and after an error."""
+    row (quicker, the same adds): the loop reference's values exactly (whole numbers). Each
+    thread that adds (with two threads, the pool's worker too) has its own setting and has it
+    back afterwards, also after an error."""
     rng = np.random.default_rng(21)
-    x = rng.integers(-4, 5, size=(3, 2, 20, 20)).astype(dtype)
+    x = rng.integers(-4, 5, size=(4, 2, 20, 20)).astype(dtype)
     w = rng.integers(-3, 4, size=(3, 2, 3, 3)).astype(dtype)
-    dout = rng.integers(-3, 4, size=(3, 3, 18, 18)).astype(dtype)
+    dout = rng.integers(-3, 4, size=(4, 3, 18, 18)).astype(dtype)
     seen = []
     adds = conv_mod._scatter_adds
 
@@ -212,12 +214,24 @@ def test_backward_adds_with_short_buffers(monkeypatch, dtype, caller_bufsize):
 
     monkeypatch.setattr(conv_mod, "_scatter_adds", spy)
     monkeypatch.setattr(conv_mod, "_ROWS_MIN_WORK", 1)
+    shared = []
+    if threads == 2:
+        monkeypatch.setattr(conv_mod, "_THREAD_MIN_WORK", 0)
+        monkeypatch.setattr(conv_mod, "_BLOCK_BYTES", 1)  # one image per block: both threads add
+        real = conv_mod._in_threads
+        monkeypatch.setattr(conv_mod, "_in_threads",
+                            lambda fn, parts: shared.append(len(parts)) or real(fn, parts))
+    conv_mod.set_threads(threads)
+    worker = conv_mod._executor(1)
     old = np.setbufsize(caller_bufsize)
     try:
         dx, dw, db = conv_backward(dout, x, w)
         assert np.getbufsize() == caller_bufsize
+        assert worker.submit(np.getbufsize).result() == 8192
+        assert shared == ([2] if threads == 2 else [])
         # one row of the flattened 20x20 picture's columns: 17 rows of 20 and 18 = 358 values
-        assert seen and all(size <= 358 and size % 16 == 0 for size in seen)
+        assert len(seen) == (4 if threads == 2 else 1)
+        assert all(size <= 358 and size % 16 == 0 for size in seen)
         rdx, rdw, rdb = _loop_backward(dout.astype(float), x.astype(float), w.astype(float),
                                        (1, 1), ((0, 0), (0, 0)), (1, 1), 0.0)
         np.testing.assert_array_equal(dx, rdx)
@@ -231,5 +245,7 @@ def test_backward_adds_with_short_buffers(monkeypatch, dtype, caller_bufsize):
         with pytest.raises(MemoryError):
             conv_backward(dout, x, w)
         assert np.getbufsize() == caller_bufsize
+        assert worker.submit(np.getbufsize).result() == 8192
     finally:
         np.setbufsize(old)
+        conv_mod.set_threads(None)
