@@ -91,30 +91,49 @@ def _loop_backward(dout, x, w, stride, pads, dil, pv):
     return dx, dw, dout.sum(axis=(0,) + tuple(range(2, dout.ndim)))
 
 
+@contextlib.contextmanager
+def backward_by(way):
+    """The full-width layout's backward pass through its column matrix, or one kernel offset
+    at a time (``"offsets"``), whatever the sizes."""
+    old = conv_mod._OFFSETS_MIN_CF, conv_mod._OFFSETS_MIN_PIXELS
+    if way == "offsets":
+        conv_mod._OFFSETS_MIN_CF = conv_mod._OFFSETS_MIN_PIXELS = 0
+    else:
+        conv_mod._OFFSETS_MIN_CF = conv_mod._OFFSETS_MIN_PIXELS = 1 << 62
+    try:
+        yield
+    finally:
+        conv_mod._OFFSETS_MIN_CF, conv_mod._OFFSETS_MIN_PIXELS = old
+
+
+@pytest.mark.parametrize("way", ["columns", "offsets"])
 @pytest.mark.parametrize("block_bytes,waste", SETTINGS)
 @given(case=cases())
-def test_backward_every_layout(block_bytes, waste, case):
+def test_backward_every_layout(block_bytes, waste, way, case):
+    """Small whole numbers: every order of summing is exact, so both ways of the full-width
+    layout's backward pass (and the strided layout's) give the loop reference's values."""
     x, w, stride, pads, dil, pv = case
     y = ref_conv(x, w, stride, pads, pv, dil)
     dout = np.random.default_rng(int(abs(x).sum())).integers(-3, 4, size=y.shape).astype(float)
-    with forced(block_bytes, waste):
+    with forced(block_bytes, waste), backward_by(way):
         dx, dw, db = conv_backward(dout, x, w, stride=stride, padding=pads, pad_value=pv,
                                    dilation=dil)
     rdx, rdw, rdb = _loop_backward(dout, x, w, stride, pads, dil, pv)
-    np.testing.assert_allclose(dx, rdx, atol=1e-12)
-    np.testing.assert_allclose(dw, rdw, atol=1e-12)
-    np.testing.assert_allclose(db, rdb, atol=1e-12)
+    np.testing.assert_array_equal(dx, rdx)
+    np.testing.assert_array_equal(dw, rdw)
+    np.testing.assert_array_equal(db, rdb)
 
 
+@pytest.mark.parametrize("way", ["columns", "offsets"])
 @pytest.mark.parametrize("block_bytes,waste,tile_values", TILED)
 @given(case=cases())
-def test_forward_and_backward_in_tiles(block_bytes, waste, tile_values, case):
+def test_forward_and_backward_in_tiles(block_bytes, waste, tile_values, way, case):
     """The tiled path (an image cut into boxes of output rows and of kernel rows) gives the loop
     reference's values exactly (small whole numbers: every order of summing is exact)."""
     x, w, stride, pads, dil, pv = case
     want = ref_conv(x, w, stride, pads, pv, dil)
     dout = np.random.default_rng(int(abs(x).sum())).integers(-3, 4, size=want.shape).astype(float)
-    with forced(block_bytes, waste, tile_values):
+    with forced(block_bytes, waste, tile_values), backward_by(way):
         got = conv(x, w, stride=stride, padding=pads, pad_value=pv, dilation=dil)
         dx, dw, db = conv_backward(dout, x, w, stride=stride, padding=pads, pad_value=pv,
                                    dilation=dil)
@@ -249,3 +268,32 @@ def test_backward_adds_with_short_buffers(monkeypatch, dtype, caller_bufsize, th
     finally:
         np.setbufsize(old)
         conv_mod.set_threads(None)
+
+
+@pytest.mark.parametrize("dtype,rtol", [(np.float64, 1e-12), (np.float32, 2e-5)])
+def test_large_backward_goes_by_offsets(monkeypatch, dtype, rtol):
+    """Many channels and filters over enough pixels take the backward pass one kernel offset
+    at a time, with NumPy's ufunc buffer no longer than a row while it adds (and given back
+    after): the column way's gradients, to rounding (the sums run in another order)."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(12, 16, 20, 20)).astype(dtype)
+    w = rng.normal(size=(8, 16, 3, 3)).astype(dtype)
+    dout = rng.normal(size=(12, 8, 18, 18)).astype(dtype)
+    taken, sizes = [], []
+    by_offsets, flat = conv_mod._backward_offsets, conv_mod._flat_images
+    monkeypatch.setattr(conv_mod, "_backward_offsets",
+                        lambda *a: taken.append(1) or by_offsets(*a))
+    monkeypatch.setattr(conv_mod, "_flat_images",
+                        lambda *a: sizes.append(np.getbufsize()) or flat(*a))
+    dx, dw, db = conv_backward(dout, x, w)
+    assert taken and sizes and all(size <= 358 for size in sizes)
+    assert np.getbufsize() == 8192
+    with backward_by("columns"):
+        cx, cw, cb = conv_backward(dout, x, w)
+    assert dx.dtype == dw.dtype == dtype
+    np.testing.assert_allclose(dx, cx, rtol=rtol, atol=rtol * 10)
+    np.testing.assert_allclose(dw, cw, rtol=rtol, atol=rtol * 100)
+    np.testing.assert_array_equal(db, cb)
+    taken.clear()
+    conv_backward(dout[:1], x[:1], w)       # one image: too few pixels, the columns
+    assert not taken

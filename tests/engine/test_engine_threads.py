@@ -77,11 +77,16 @@ def test_threaded_equals_one_thread(spy, shape, dtype):
         np.testing.assert_array_equal(got, want)
 
 
-def test_threaded_against_the_loops(spy, monkeypatch):
-    """A small case forced through the split (tiny blocks, no work minimum): the plain-loop
-    reference's values exactly (small whole numbers: every order of summing is exact)."""
+@pytest.mark.parametrize("offsets", [False, True])
+def test_threaded_against_the_loops(spy, monkeypatch, offsets):
+    """A small case forced through the split (tiny blocks, no work minimum), its backward pass
+    by columns or one kernel offset at a time: the plain-loop reference's values exactly (small
+    whole numbers: every order of summing is exact)."""
     monkeypatch.setattr(conv_mod, "_THREAD_MIN_WORK", 0)
     monkeypatch.setattr(conv_mod, "_BLOCK_BYTES", 1)  # one image per block
+    if offsets:
+        monkeypatch.setattr(conv_mod, "_OFFSETS_MIN_CF", 0)
+        monkeypatch.setattr(conv_mod, "_OFFSETS_MIN_PIXELS", 0)
     rng = np.random.default_rng(7)
     x = rng.integers(-4, 5, size=(5, 2, 7, 6)).astype(float)
     w = rng.integers(-3, 4, size=(3, 2, 3, 2)).astype(float)
