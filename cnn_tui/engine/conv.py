@@ -585,7 +585,7 @@ def _backward_blocks(dxp, dout, src, w2t, plan: _Plan, starts, keep, dw2):
     """The backward pass of the blocks of images beginning at ``starts``: scatter into ``dxp``
     and add each block's weight gradient into ``dw2``, or, when ``dw2`` is None, return the
     blocks' weight gradients in order."""
-    if (plan.full and plan.c * w2t.shape[1] >= _OFFSETS_MIN_CF
+    if (plan.full and plan.c >= _OFFSETS_MIN_C and plan.c * w2t.shape[1] >= _OFFSETS_MIN_CF
             and plan.n * plan.pcols >= _OFFSETS_MIN_PIXELS):
         return _backward_offsets(dxp, dout, src, w2t, plan, starts, keep, dw2)
     g = plan.g
@@ -624,7 +624,10 @@ def _backward_blocks(dxp, dout, src, w2t, plan: _Plan, starts, keep, dw2):
 # against the columns in one process, two threads: 0.84-0.94x on the benchmark's two large
 # shapes, 0.69-0.87x on medium ones (16-64 images of 28-64 pixels a side, 8-16 channels). With
 # fewer channels times filters, or fewer output pixels, than these, the products are too thin
-# or too short to gain (1.0-1.6x measured there): the columns are kept.
+# or too short to gain (1.0-1.6x measured there), and with few input channels (a first layer
+# on grey or colour pictures: 1.3-4.9x with 1-6 channels, even with many filters) dX's
+# products and adds are C rows each: the columns are kept.
+_OFFSETS_MIN_C = 8
 _OFFSETS_MIN_CF = 128
 _OFFSETS_MIN_PIXELS = 4096
 
@@ -1089,6 +1092,7 @@ def conv_backward(dout, x, w, stride=1, padding=0, pad_value: float = 0.0, dilat
     """
     _check_mode(mode)
     x, w, g, (x_dtype, w_dtype) = _check(x, w, stride, padding, dilation)
+    _check_pad_value(pad_value)
     n = x.shape[0]
     f = w.shape[0]
     b_dtype = x.dtype if b is None else _bias(b, f).dtype

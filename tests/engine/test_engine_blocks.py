@@ -95,15 +95,15 @@ def _loop_backward(dout, x, w, stride, pads, dil, pv):
 def backward_by(way):
     """The full-width layout's backward pass through its column matrix, or one kernel offset
     at a time (``"offsets"``), whatever the sizes."""
-    old = conv_mod._OFFSETS_MIN_CF, conv_mod._OFFSETS_MIN_PIXELS
-    if way == "offsets":
-        conv_mod._OFFSETS_MIN_CF = conv_mod._OFFSETS_MIN_PIXELS = 0
-    else:
-        conv_mod._OFFSETS_MIN_CF = conv_mod._OFFSETS_MIN_PIXELS = 1 << 62
+    names = ("_OFFSETS_MIN_C", "_OFFSETS_MIN_CF", "_OFFSETS_MIN_PIXELS")
+    old = [getattr(conv_mod, name) for name in names]
+    for name in names:
+        setattr(conv_mod, name, 0 if way == "offsets" else 1 << 62)
     try:
         yield
     finally:
-        conv_mod._OFFSETS_MIN_CF, conv_mod._OFFSETS_MIN_PIXELS = old
+        for name, value in zip(names, old):
+            setattr(conv_mod, name, value)
 
 
 @pytest.mark.parametrize("way", ["columns", "offsets"])
@@ -297,3 +297,14 @@ def test_large_backward_goes_by_offsets(monkeypatch, dtype, rtol):
     taken.clear()
     conv_backward(dout[:1], x[:1], w)       # one image: too few pixels, the columns
     assert not taken
+    # a first layer (few channels, many filters): the columns
+    conv_backward(np.ones((12, 64, 18, 18), dtype), x[:, :2], np.ones((64, 2, 3, 3), dtype))
+    assert not taken
+
+    def failing(*args):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(conv_mod, "_flat_images", failing)
+    with pytest.raises(MemoryError):
+        conv_backward(dout, x, w)
+    assert np.getbufsize() == 8192

@@ -217,3 +217,13 @@ def test_settings_given_as_numpy_arrays():
         conv(ONE, K3, stride=np.array(2.5))
     with pytest.raises(EngineError, match="stride needs 1 or 2 values, got 3"):
         conv(ONE, K3, stride=np.array([1, 1, 1]))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_backward_refuses_the_pad_values_conv_refuses(bad):
+    """conv_backward checks the pad value as conv does (a NaN one made every weight's gradient
+    NaN, through the zero gradients of the layout's extra columns)."""
+    with pytest.raises(EngineError, match="pad value"):
+        conv(ONE, K3, padding=1, pad_value=bad)
+    with pytest.raises(EngineError, match="pad value"):
+        conv_backward(np.ones((1, 1, 5, 5)), ONE, K3, padding=1, pad_value=bad)

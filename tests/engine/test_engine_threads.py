@@ -85,6 +85,7 @@ def test_threaded_against_the_loops(spy, monkeypatch, offsets):
     monkeypatch.setattr(conv_mod, "_THREAD_MIN_WORK", 0)
     monkeypatch.setattr(conv_mod, "_BLOCK_BYTES", 1)  # one image per block
     if offsets:
+        monkeypatch.setattr(conv_mod, "_OFFSETS_MIN_C", 0)
         monkeypatch.setattr(conv_mod, "_OFFSETS_MIN_CF", 0)
         monkeypatch.setattr(conv_mod, "_OFFSETS_MIN_PIXELS", 0)
     rng = np.random.default_rng(7)
