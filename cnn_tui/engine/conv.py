@@ -36,8 +36,8 @@ from __future__ import annotations
 
 import math
 import os
-from contextlib import nullcontext
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import product as _iproduct
 
@@ -658,7 +658,7 @@ def _backward_offsets(dxp, dout, src, w2t, plan: _Plan, starts, keep, dw2):
     length, pcols = plan.length, plan.pcols
     every = (slice(None),)
     parts = []
-    with rows_in_place(min(512, length)) if 64 <= length <= 2048 else nullcontext():
+    with _adds_in_place(plan, c * n * pcols):
         for s in starts:
             e = min(n, s + plan.block)
             m = e - s
@@ -687,12 +687,7 @@ def _backward_offsets(dxp, dout, src, w2t, plan: _Plan, starts, keep, dw2):
 
 def _scatter(dxp: np.ndarray, dcols: np.ndarray, plan: _Plan) -> None:
     """Add column gradients ``(C, *k, m, pcols)`` back into ``dxp`` ``(m, C, *padded)``."""
-    if not plan.full or dcols.size < _ROWS_MIN_WORK or not 64 <= plan.length <= 2048:
-        # strided rows, and rows of several thousand values: the default buffers were as
-        # quick or quicker (measured)
-        _scatter_adds(dxp, dcols, plan)
-        return
-    with rows_in_place(min(512, plan.length)):
+    with _adds_in_place(plan, dcols.size):
         _scatter_adds(dxp, dcols, plan)
 
 
@@ -742,6 +737,16 @@ class rows_in_place:
     def __exit__(self, *exc):
         np.setbufsize(self.old)
         return False
+
+
+def _adds_in_place(plan: _Plan, values: int):
+    """:class:`rows_in_place` for the backward pass's adds of ``values`` values in all where it
+    measured quicker: the full-width layout's rows of 64-2048 values, enough of them to pay for
+    setting the size. Strided rows and rows of several thousand values keep NumPy's buffers (as
+    quick or quicker there)."""
+    if plan.full and values >= _ROWS_MIN_WORK and 64 <= plan.length <= 2048:
+        return rows_in_place(min(512, plan.length))
+    return nullcontext()
 
 
 # --- both cores -------------------------------------------------------------------------------
